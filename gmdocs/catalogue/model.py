@@ -1,0 +1,363 @@
+"""Typed records of the catalogue. Plain dataclasses; no I/O here."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+CONFIDENCE_ORDER = {"confirmed": 3, "user-supplied": 2, "single-source": 1, "uncertain": 0}
+BASE_CONFIDENCES = ("confirmed", "single-source", "uncertain")
+
+# What the user sees next to a value that is not confirmed.
+CONFIDENCE_MARK = {
+    "confirmed": "",
+    "single-source": "【未核实：单一来源】",
+    "uncertain": "【未核实：存疑】",
+    "user-supplied": "【用户补充】",
+    "missing": "【缺失】",
+}
+
+LEVEL_NAMES = {
+    "benchmark": "标杆水平",
+    "baseline": "基准水平",
+    "grade_1": "1级",
+    "grade_2": "2级",
+    "grade_3": "3级",
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    ref: str | None
+    url: str | None
+    confidence: str
+    note: str | None = None
+
+    def cite(self) -> str:
+        parts = [p for p in (self.ref, self.url) if p]
+        return "；".join(parts)
+
+    def to_json(self) -> dict:
+        return {"ref": self.ref, "url": self.url, "confidence": self.confidence, "note": self.note}
+
+
+def best_confidence(sources: tuple[Source, ...]) -> str:
+    if not sources:
+        return "uncertain"
+    return max((s.confidence for s in sources), key=lambda c: CONFIDENCE_ORDER.get(c, -1))
+
+
+@dataclass(frozen=True)
+class Value:
+    """One sourced value, or a recorded gap (`missing` says where to find it)."""
+
+    value: Any
+    sources: tuple[Source, ...]
+    path: str
+    file: str
+    line: int
+    missing: str | None = None
+    note: str | None = None
+    override_reason: str | None = None
+
+    @property
+    def known(self) -> bool:
+        return self.missing is None
+
+    @property
+    def confidence(self) -> str:
+        return "missing" if self.missing is not None else best_confidence(self.sources)
+
+    @property
+    def user_supplied(self) -> bool:
+        return any(s.confidence == "user-supplied" for s in self.sources)
+
+    @property
+    def mark(self) -> str:
+        return CONFIDENCE_MARK.get(self.confidence, "")
+
+    def to_json(self) -> dict:
+        return {
+            "value": _jsonable(self.value),
+            "missing": self.missing,
+            "confidence": self.confidence,
+            "path": self.path,
+            "sources": [s.to_json() for s in self.sources],
+            "note": self.note,
+            "override_reason": self.override_reason,
+        }
+
+
+def _jsonable(v: Any) -> Any:
+    if hasattr(v, "isoformat"):
+        return v.isoformat()
+    return v
+
+
+@dataclass
+class Record:
+    kind: str
+    file: str
+    line: int
+    sources: tuple[Source, ...]
+
+    @property
+    def confidence(self) -> str:
+        return best_confidence(self.sources)
+
+
+@dataclass
+class Standard(Record):
+    key: str = ""
+    number: str = ""
+    title: str = ""
+    title_en: str | None = None
+    level: str = ""
+    nature: str | None = None
+    status: str = ""
+    published: Value | None = None
+    effective: Value | None = None
+    abolished: Value | None = None
+    replaces: list[str] = field(default_factory=list)        # keys
+    replaced_by: str | None = None                           # key
+    topics: list[str] = field(default_factory=list)
+    industries: list[str] = field(default_factory=list)
+    scope: str | None = None
+    notes: str | None = None
+
+    @property
+    def ident(self) -> str:
+        return self.key
+
+
+@dataclass
+class Policy(Record):
+    id: str = ""
+    number: Value | None = None
+    title: str = ""
+    doc_type: str = ""
+    issuer: str | None = None
+    date: Value | None = None
+    effective: Value | None = None
+    status: str = ""
+    replaces: list[str] = field(default_factory=list)
+    replaced_by: str | None = None
+    attachments: list[str] = field(default_factory=list)
+    summary: list[str] = field(default_factory=list)
+    notes: str | None = None
+
+    @property
+    def ident(self) -> str:
+        return self.id
+
+    @property
+    def display_number(self) -> str:
+        if self.number is not None and self.number.known:
+            return str(self.number.value)
+        return "（文号未知）"
+
+
+@dataclass
+class Gate:
+    id: str
+    text: str
+    sources: tuple[Source, ...]
+    line: int
+    note: str | None = None
+
+    @property
+    def confidence(self) -> str:
+        return best_confidence(self.sources)
+
+
+@dataclass
+class Indicator:
+    id: str
+    name: str
+    sources: tuple[Source, ...]
+    line: int
+    unit: str | None = None
+    kind: str | None = None            # qualitative / quantitative
+    direction: str | None = None       # higher / lower
+    requirement: str | None = None     # mandatory / optional / scored
+    max_points: Value | None = None
+    baseline: Value | None = None
+    leading: Value | None = None
+    rule: str | None = None
+    description: str | None = None
+
+    @property
+    def confidence(self) -> str:
+        return best_confidence(self.sources)
+
+
+@dataclass
+class Group:
+    id: str
+    name: str
+    sources: tuple[Source, ...]
+    line: int
+    weight: Value | None = None
+    description: str | None = None
+    indicators: list[Indicator] = field(default_factory=list)
+
+
+@dataclass
+class Scoring:
+    method: str
+    total: Value | None
+    pass_mark: Value | None
+    groups_sum_to_total: bool = False
+    indicators_sum_to_group: bool = False
+    index_name: str | None = None
+    rule: str | None = None
+
+
+@dataclass
+class Rulebook(Record):
+    id: str = ""
+    title: str = ""
+    category: str = ""
+    basis_standards: list[str] = field(default_factory=list)
+    basis_policies: list[str] = field(default_factory=list)
+    industries: list[str] = field(default_factory=list)
+    scoring: Scoring | None = None
+    gates: list[Gate] = field(default_factory=list)
+    groups: list[Group] = field(default_factory=list)
+    notes: str | None = None
+
+    @property
+    def ident(self) -> str:
+        return self.id
+
+    def indicators(self) -> list[Indicator]:
+        return [i for g in self.groups for i in g.indicators]
+
+
+@dataclass
+class BenchmarkRow:
+    id: str
+    line: int
+    path: str
+    sources: tuple[Source, ...]
+    area: str | None = None
+    product: str | None = None
+    indicator: str | None = None
+    unit: str | None = None
+    better: str | None = None
+    values: dict[str, Value] = field(default_factory=dict)
+    missing: str | None = None
+    notes: str | None = None
+
+    @property
+    def known(self) -> bool:
+        return self.missing is None
+
+
+@dataclass
+class BenchmarkTable(Record):
+    id: str = ""
+    title: str = ""
+    document_policy: str | None = None
+    document_standard: str | None = None
+    levels: list[str] = field(default_factory=list)
+    valid_from: Value | None = None
+    valid_to: Value | None = None
+    areas: list[str] = field(default_factory=list)
+    rows: list[BenchmarkRow] = field(default_factory=list)
+    notes: str | None = None
+
+    @property
+    def ident(self) -> str:
+        return self.id
+
+
+@dataclass
+class Coefficient:
+    id: str
+    carrier: str
+    line: int
+    sources: tuple[Source, ...]
+    coefficient: Value | None = None
+    unit: str | None = None
+    result_unit: str | None = None
+    basis: str | None = None
+    heating_value: str | None = None
+    notes: str | None = None
+
+
+@dataclass
+class ConversionTable(Record):
+    id: str = ""
+    title: str = ""
+    standard: str | None = None
+    coefficients: list[Coefficient] = field(default_factory=list)
+    notes: str | None = None
+
+    @property
+    def ident(self) -> str:
+        return self.id
+
+
+@dataclass
+class CodeRule(Record):
+    id: str = ""
+    title: str = ""
+    standard: str | None = None
+    charset: str = ""
+    weights: list[int] = field(default_factory=list)
+    modulus: int = 0
+    length: int = 0
+    pattern: str | None = None
+    segments: list[dict] = field(default_factory=list)
+    test_vectors: list[dict] = field(default_factory=list)
+    notes: str | None = None
+
+    @property
+    def ident(self) -> str:
+        return self.id
+
+
+@dataclass
+class CampaignCategory:
+    name: str
+    line: int
+    rulebooks: list[str] = field(default_factory=list)
+    industry_standards: bool = False
+    conditions: list[str] = field(default_factory=list)
+    notes: str | None = None
+
+
+@dataclass
+class Item:
+    id: str
+    text: str
+    line: int
+    date: Value | None = None
+
+
+@dataclass
+class Campaign(Record):
+    id: str = ""
+    year: int = 0
+    title: str | None = None
+    notice: Value | None = None          # policy id, or a gap
+    categories: dict[str, CampaignCategory] = field(default_factory=dict)
+    evaluation: str | None = None
+    evaluator_cap: Value | None = None
+    benchmark_tables: list[str] = field(default_factory=list)
+    exclusions: list[Item] = field(default_factory=list)
+    deadlines: list[Item] = field(default_factory=list)
+    data_years: str | None = None
+    notes: str | None = None
+
+    @property
+    def ident(self) -> str:
+        return self.id
+
+
+CATEGORY_NAMES = {"factory": "绿色工厂", "park": "绿色工业园区", "supply-chain": "绿色供应链管理企业"}
+EVALUATION_NAMES = {
+    "third-party": "第三方评价",
+    "self": "自评价（无需第三方评价报告）",
+    "self-or-third-party": "自评价或第三方评价",
+}

@@ -1,0 +1,115 @@
+"""Turn catalogue answers into stable JSON objects and Chinese terminal text."""
+from __future__ import annotations
+
+from .load import Catalogue
+from .model import CONFIDENCE_MARK, LEVEL_NAMES, Source, Standard, Value
+from .query import BenchmarkHit, Gap, current_successor, replacement_chain
+
+BETTER_NAMES = {"lower": "越低越好", "higher": "越高越好"}
+
+
+def mark(conf: str) -> str:
+    return CONFIDENCE_MARK.get(conf, "")
+
+
+def value_text(v: Value | None, unit: str = "") -> str:
+    if v is None:
+        return "—"
+    if not v.known:
+        return f"未收录（缺失；应见：{v.missing}）"
+    val = v.value.isoformat() if hasattr(v.value, "isoformat") else v.value
+    if isinstance(val, float) and val.is_integer():
+        val = int(val)
+    text = f"{val}{(' ' + unit) if unit else ''}"
+    return f"{text}{v.mark}"
+
+
+def sources_lines(sources: tuple[Source, ...], indent: str = "    ") -> list[str]:
+    return [f"{indent}- {s.cite()}{mark(s.confidence)}{('（' + s.note + '）') if s.note else ''}" for s in sources]
+
+
+def _vjson(v: Value | None):
+    return v.to_json() if v is not None else None
+
+
+def standard_json(cat: Catalogue, s: Standard) -> dict:
+    succ = current_successor(cat, s)
+    return {
+        "number": s.number, "key": s.key, "title": s.title, "title_en": s.title_en, "level": s.level,
+        "nature": s.nature, "status": s.status,
+        "published": _vjson(s.published), "effective": _vjson(s.effective), "abolished": _vjson(s.abolished),
+        "replaces": [cat.standards[k].number if k in cat.standards else k for k in s.replaces],
+        "replaced_by": cat.standards[s.replaced_by].number if s.replaced_by in cat.standards else s.replaced_by,
+        "chain": [x.number for x in replacement_chain(cat, s)],
+        "current_successor": succ.number if succ else None,
+        "topics": s.topics, "industries": s.industries, "scope": s.scope, "notes": s.notes,
+        "confidence": s.confidence, "unverified": s.confidence != "confirmed",
+        "sources": [x.to_json() for x in s.sources], "file": s.file,
+    }
+
+
+def standard_text(cat: Catalogue, s: Standard) -> list[str]:
+    lines = [f"{s.number}  {s.title}{mark(s.confidence)}"]
+    if s.title_en:
+        lines.append(f"  英文名称：{s.title_en}")
+    lines.append(f"  类别：{s.level}{('（' + s.nature + '）') if s.nature else ''}")
+    lines.append(f"  状态：{s.status}")
+    for label, v in (("发布日期", s.published), ("实施日期", s.effective), ("废止日期", s.abolished)):
+        if v is not None:
+            lines.append(f"  {label}：{value_text(v)}")
+    chain = replacement_chain(cat, s)
+    if len(chain) > 1:
+        parts = [f"{x.number}（{x.status}）" for x in chain]
+        lines.append("  替代关系：" + " → ".join(parts))
+    succ = current_successor(cat, s)
+    if succ is not None:
+        lines.append(f"  已被 {succ.number}《{succ.title}》代替，请引用新版本。")
+    if s.industries:
+        lines.append("  适用行业：" + "、".join(s.industries))
+    if s.scope:
+        lines.append(f"  适用范围：{s.scope}")
+    if s.notes:
+        lines.append(f"  说明：{s.notes}")
+    lines.append("  出处：")
+    lines += sources_lines(s.sources)
+    if s.confidence != "confirmed":
+        lines.append(f"  注意：本条信息未经两个独立来源核实{mark(s.confidence)}，使用前请以标准原文为准。")
+    return lines
+
+
+def benchmark_json(hit: BenchmarkHit) -> dict:
+    t, r = hit.table, hit.row
+    return {
+        "table": t.id, "table_title": t.title, "document": hit.document,
+        "valid_from": _vjson(t.valid_from), "valid_to": _vjson(t.valid_to),
+        "row": r.id, "path": r.path, "area": r.area, "product": r.product, "indicator": r.indicator,
+        "unit": r.unit, "better": r.better, "missing": r.missing,
+        "values": {lv: _vjson(r.values.get(lv)) for lv in t.levels} if r.known else None,
+        "sources": [s.to_json() for s in r.sources], "notes": r.notes,
+    }
+
+
+def benchmark_text(hit: BenchmarkHit) -> list[str]:
+    t, r = hit.table, hit.row
+    head = " / ".join(x for x in (r.area, r.product, r.indicator) if x)
+    lines = [f"{hit.document}《{t.title}》", f"  {head}"]
+    if not r.known:
+        lines.append(f"  数值：未收录（缺失；应见：{r.missing}）。gmdocs 不会推算该值。")
+        lines.append(f"  缺口编号：{r.path}")
+        return lines
+    for lv in t.levels:
+        lines.append(f"  {LEVEL_NAMES.get(lv, lv)}：{value_text(r.values.get(lv), r.unit or '')}")
+    if r.better:
+        lines.append(f"  方向：{BETTER_NAMES.get(r.better, r.better)}")
+    if r.notes:
+        lines.append(f"  说明：{r.notes}")
+    lines.append("  出处：")
+    srcs = list(r.sources)
+    for v in r.values.values():
+        srcs += [s for s in v.sources if s not in srcs]
+    lines += sources_lines(tuple(srcs))
+    return lines
+
+
+def gap_text(g: Gap) -> str:
+    return f"{g.path}\n    {g.record}；应见：{g.where}（{g.file}:{g.line}）"

@@ -1,0 +1,192 @@
+"""User supplements: fill catalogue gaps from a user's own data folder.
+
+A supplement file (`kind: supplement`) lists `fills`; each names a gap path
+(`gap:`) or, to replace a sourced value, a `target:` with `override: true` and a
+`reason`. Fills are spliced into the parsed YAML before the records are built,
+so the spliced values pass the very same field checks as shipped data.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..errors import Problem
+from .fields import VALUE_KEYS
+from .yamlsrc import LDict, LList, read_yaml
+
+FILL_KEYS = {"gap", "target", "value", "sources", "unit", "better", "override", "reason", "note"}
+
+
+def user_data_dir(explicit: str | os.PathLike | None = None) -> Path | None:
+    """--data-dir, then GMDOCS_DATA, then the user config directory (if it exists)."""
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get("GMDOCS_DATA")
+    if env:
+        return Path(env)
+    from platformdirs import user_config_dir
+    default = Path(user_config_dir("gmdocs", appauthor=False))
+    return default if default.is_dir() else None
+
+
+def _display(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+def _mark(obj, origin: str, line: int):
+    """Tag a parsed node (recursively) as coming from a supplement file."""
+    if isinstance(obj, LDict):
+        obj.origin = origin
+        for v in obj.values():
+            _mark(v, origin, line)
+    elif isinstance(obj, LList):
+        obj.origin = origin
+        for v in obj:
+            _mark(v, origin, line)
+    return obj
+
+
+def _navigate(root: LDict, segments: list[str]):
+    """Return (parent, key, node) for a path below a record, or None."""
+    parent, key, node = None, None, root
+    for seg in segments:
+        if isinstance(node, dict):
+            if seg not in node:
+                return None
+            parent, key, node = node, seg, node[seg]
+        elif isinstance(node, list):
+            idx = next((i for i, it in enumerate(node) if isinstance(it, dict) and str(it.get("id")) == seg), None)
+            if idx is None:
+                return None
+            parent, key, node = node, idx, node[idx]
+        else:
+            return None
+    return parent, key, node
+
+
+def load_supplements(data_dir: Path, records: dict[str, LDict], problems: list[Problem]) -> list[dict]:
+    """Apply every supplement file in `data_dir` to the raw records. Returns a summary per fill."""
+    applied: list[dict] = []
+    if not data_dir.exists():
+        problems.append(Problem(_display(data_dir), None, "", "用户数据目录不存在"))
+        return applied
+    if not data_dir.is_dir():
+        problems.append(Problem(_display(data_dir), None, "", "用户数据目录不是文件夹"))
+        return applied
+    filled: dict[str, str] = {}
+    for path in sorted(data_dir.rglob("*.y*ml")):
+        disp = _display(path)
+        data, probs = read_yaml(path, disp)
+        problems.extend(probs)
+        if data is None:
+            continue
+        if not isinstance(data, LDict) or data.get("kind") != "supplement":
+            problems.append(Problem(disp, getattr(data, "line", 1), "kind",
+                                    "用户数据目录中的文件必须是补充数据（kind: supplement）"))
+            continue
+        for k in data:
+            if k not in {"kind", "title", "fills", "notes"}:
+                problems.append(Problem(disp, data.line_of(k), k, f"未知的键 {k!r}（可用：kind、title、fills、notes）"))
+        fills = data.get("fills")
+        if not isinstance(fills, list) or not fills:
+            problems.append(Problem(disp, data.line, "fills", "fills 应为非空列表"))
+            continue
+        for i, fill in enumerate(fills):
+            _apply_fill(fill, i, disp, records, problems, filled, applied)
+    return applied
+
+
+def _apply_fill(fill, i, disp, records, problems, filled, applied):
+    where = f"fills[{i + 1}]"
+    line = getattr(fill, "line", None) or getattr(fill, "line", 0)
+    if not isinstance(fill, LDict):
+        problems.append(Problem(disp, None, where, "每一项应为映射"))
+        return
+    for k in fill:
+        if k not in FILL_KEYS:
+            problems.append(Problem(disp, fill.line_of(k), f"{where}/{k}",
+                                    f"未知的键 {k!r}（可用：{'、'.join(sorted(FILL_KEYS))}）"))
+    gap, target = fill.get("gap"), fill.get("target")
+    override = fill.get("override") is True
+    if bool(gap) == bool(target):
+        problems.append(Problem(disp, line, where, "每一项要写 gap（填补缺口）或 target（覆盖已有值）之一"))
+        return
+    path = str(gap or target).strip()
+    if target and not override:
+        problems.append(Problem(disp, fill.line_of("target"), f"{where}/target",
+                                "target 用于覆盖已有出处的值，必须同时写 override: true 和 reason"))
+        return
+    reason = fill.get("reason")
+    if override and not (isinstance(reason, str) and reason.strip()):
+        problems.append(Problem(disp, fill.line_of("override"), f"{where}/reason", "覆盖已有值必须写明理由 reason"))
+        return
+    if "value" not in fill:
+        problems.append(Problem(disp, line, f"{where}/value", "缺少 value"))
+        return
+    srcs = fill.get("sources")
+    if not isinstance(srcs, list) or not srcs:
+        problems.append(Problem(disp, line, f"{where}/sources", "补充值必须写出处 sources（你手中原文的文件号和条款）"))
+        return
+    for j, s in enumerate(srcs):
+        if isinstance(s, dict) and s.get("confidence", "user-supplied") != "user-supplied":
+            problems.append(Problem(disp, s.line if isinstance(s, LDict) else line,
+                                    f"{where}/sources[{j + 1}]/confidence",
+                                    "补充数据的可信度必须是 user-supplied"))
+            return
+        if isinstance(s, LDict):
+            s.setdefault("confidence", "user-supplied")
+    rec_id, _, rest = path.partition("/")
+    record = records.get(rec_id)
+    if record is None:
+        problems.append(Problem(disp, line, f"{where}/{'gap' if gap else 'target'}",
+                                f"缺口编号 {path!r} 指向的记录 {rec_id!r} 不存在（用 gmdocs catalogue gaps 查看编号）"))
+        return
+    found = _navigate(record, [s for s in rest.split("/") if s]) if rest else None
+    if found is None or found[0] is None:
+        problems.append(Problem(disp, line, f"{where}/{'gap' if gap else 'target'}",
+                                f"缺口编号 {path!r} 在记录 {rec_id!r} 中找不到"))
+        return
+    parent, key, node = found
+    if path in filled:
+        problems.append(Problem(disp, line, where, f"{path!r} 已被 {filled[path]} 补充过，两个补充互相冲突"))
+        return
+    is_value_gap = isinstance(node, dict) and "missing" in node and set(node) <= VALUE_KEYS
+    is_row_gap = isinstance(node, dict) and "missing" in node and not is_value_gap
+    _mark(fill, disp, line)
+    if gap and not (is_value_gap or is_row_gap):
+        problems.append(Problem(disp, fill.line_of("gap"), f"{where}/gap",
+                                f"{path!r} 不是缺口：它已有出处的值。补充数据不能悄悄替换已有值；"
+                                "确需替换请改用 target 并写 override: true 和 reason"))
+        return
+    if target and (is_value_gap or is_row_gap):
+        problems.append(Problem(disp, fill.line_of("target"), f"{where}/target",
+                                f"{path!r} 是缺口，请用 gap 而不是 target"))
+        return
+    if is_row_gap:
+        values = fill["value"]
+        if not isinstance(values, LDict):
+            problems.append(Problem(disp, fill.line_of("value"), f"{where}/value",
+                                    "整行缺失的补充，value 应为 {等级: 数值} 映射，如 {benchmark: 100, baseline: 117}"))
+            return
+        del node["missing"]
+        node["values"] = values
+        node["sources"] = fill["sources"]
+        node.key_lines["values"] = values.line
+        for k in ("unit", "better"):
+            if fill.get(k) is not None:
+                node[k] = fill[k]
+    else:
+        new = LDict(value=fill["value"], sources=fill["sources"])
+        new.line, new.key_lines = fill.line, {"value": fill.line_of("value"), "sources": fill.line_of("sources")}
+        new.origin = disp
+        if fill.get("note") is not None:
+            new["note"] = fill["note"]
+        if override:
+            new.override_reason = reason.strip()
+        parent[key] = new
+    filled[path] = f"{disp}:{line}"
+    applied.append({"path": path, "file": disp, "line": line, "override": override,
+                    "reason": reason.strip() if override else None})

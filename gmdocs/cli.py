@@ -1,0 +1,257 @@
+"""The `gmdocs` command line: argument parsing and printing only; logic lives in the library."""
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+
+import click
+
+from . import __version__
+from .errors import EXIT_BAD_INPUT, EXIT_OK, EXIT_PROBLEMS, GmdocsError
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _echo_json(obj) -> None:
+    click.echo(json.dumps(obj, ensure_ascii=False, indent=2, default=str))
+
+
+def _fail(err: GmdocsError) -> None:
+    click.echo(f"错误：{err}", err=True)
+    sys.exit(err.exit_code)
+
+
+def handles_errors(fn):
+    """Turn GmdocsError into a Chinese message and its exit code; never a traceback for user errors."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except GmdocsError as err:
+            _fail(err)
+        except KeyboardInterrupt:
+            click.echo("已中断。", err=True)
+            sys.exit(130)
+    return wrapper
+
+
+def _catalogue(ctx: click.Context):
+    from .catalogue import load_catalogue
+    obj = ctx.find_root().obj
+    if "catalogue" not in obj:
+        obj["catalogue"] = load_catalogue(data_dir=obj.get("data_dir"))
+    return obj["catalogue"]
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "-V", "--version", prog_name="gmdocs", message="%(prog)s %(version)s")
+@click.option("--data-dir", type=click.Path(file_okay=False), default=None,
+              help="用户补充数据目录（也可用环境变量 GMDOCS_DATA；默认 ~/.config/gmdocs）。")
+@click.pass_context
+def main(ctx: click.Context, data_dir):
+    """gmdocs：绿色制造名单（绿色工厂、绿色工业园区、绿色供应链管理企业）申报与评价工具。
+
+    \b
+    示例：
+      gmdocs standard show GB/T36132
+      gmdocs benchmark show 硅铁
+      gmdocs catalogue gaps
+
+    退出码：0 成功；1 发现问题或查无结果；2 输入错误（参数、文件、补充数据）。
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["data_dir"] = data_dir
+
+
+# ---------------------------------------------------------------- standard
+@main.group(context_settings=CONTEXT)
+def standard():
+    """标准：查看标准状态、日期、替代关系和出处。"""
+
+
+@standard.command("show", context_settings=CONTEXT)
+@click.argument("number", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON。")
+@click.pass_context
+@handles_errors
+def standard_show(ctx, number, as_json):
+    """显示标准 NUMBER 的状态、日期、替代链和出处。
+
+    编号写法宽松：GB/T36132、gbt 36132-2018、ＧＢ／Ｔ ３６１３２、36132 都可以。
+
+    \b
+    示例：
+      gmdocs standard show GB/T 36132-2018
+      gmdocs standard show 36132 --json
+    """
+    from .catalogue.present import standard_json, standard_text
+    from .catalogue.query import find_standards
+    cat = _catalogue(ctx)
+    query = " ".join(number)
+    hits = find_standards(cat, query)
+    if as_json:
+        _echo_json({"query": query, "results": [standard_json(cat, s) for s in hits]})
+    else:
+        if not hits:
+            click.echo(f"未收录：目录中没有与 {query!r} 匹配的标准。可用 gmdocs standard list 查看已收录的标准。", err=True)
+        for i, s in enumerate(hits):
+            if i:
+                click.echo("")
+            click.echo("\n".join(standard_text(cat, s)))
+    sys.exit(EXIT_OK if hits else EXIT_PROBLEMS)
+
+
+@standard.command("list", context_settings=CONTEXT)
+@click.option("--status", type=click.Choice(["现行", "废止", "即将实施", "状态未知"]), help="按状态筛选。")
+@click.option("--type", "level", help="按类别筛选：国家 / 行业 / 团体 / 地方（或 国家标准 等全称）。")
+@click.option("--topic", type=click.Choice(["green-factory", "supply-chain", "park", "energy-quota",
+                                            "energy-calc", "code"]), help="按主题筛选。")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON。")
+@click.pass_context
+@handles_errors
+def standard_list(ctx, status, level, topic, as_json):
+    """列出目录中的标准。
+
+    \b
+    示例：
+      gmdocs standard list --status 现行 --type 行业
+      gmdocs standard list --topic green-factory --json
+    """
+    from .catalogue.model import CONFIDENCE_MARK
+    from .catalogue.present import standard_json
+    cat = _catalogue(ctx)
+    if level and not level.endswith("标准"):
+        level = level + "标准"
+    if level and level not in ("国家标准", "行业标准", "团体标准", "地方标准"):
+        raise GmdocsError(f"--type 的取值 {level!r} 不合法：应为 国家、行业、团体 或 地方", EXIT_BAD_INPUT)
+    rows = [s for s in sorted(cat.standards.values(), key=lambda s: s.key)
+            if (not status or s.status == status) and (not level or s.level == level)
+            and (not topic or topic in s.topics)]
+    if as_json:
+        _echo_json({"count": len(rows), "results": [standard_json(cat, s) for s in rows]})
+        return
+    for s in rows:
+        click.echo(f"{s.number:<22}{s.status:<6}{s.level:<6}{s.title}{CONFIDENCE_MARK.get(s.confidence, '')}")
+    click.echo(f"共 {len(rows)} 项。", err=True)
+
+
+# ---------------------------------------------------------------- benchmark
+@main.group(context_settings=CONTEXT)
+def benchmark():
+    """标杆/基准水平与能耗限额等级。"""
+
+
+@benchmark.command("show", context_settings=CONTEXT)
+@click.argument("product")
+@click.option("--doc", help="只看某份文件，如 723、559、GB 21341。")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON。")
+@click.pass_context
+@handles_errors
+def benchmark_show(ctx, product, doc, as_json):
+    """显示产品或领域 PRODUCT 的标杆水平、基准水平（和能耗限额 1/2/3 级）。
+
+    数值未收录时明确写出"未收录"及应查阅的文件，绝不推算。
+
+    \b
+    示例：
+      gmdocs benchmark show 硅铁
+      gmdocs benchmark show 水泥熟料 --doc 723 --json
+    """
+    from .catalogue.present import benchmark_json, benchmark_text
+    from .catalogue.query import find_benchmark_rows
+    cat = _catalogue(ctx)
+    hits = find_benchmark_rows(cat, product, doc)
+    if as_json:
+        _echo_json({"query": product, "doc": doc, "results": [benchmark_json(h) for h in hits]})
+    else:
+        if not hits:
+            click.echo(f"未收录：没有与 {product!r}{'（文件 ' + doc + '）' if doc else ''} 匹配的标杆/基准行。", err=True)
+        for i, h in enumerate(hits):
+            if i:
+                click.echo("")
+            click.echo("\n".join(benchmark_text(h)))
+    sys.exit(EXIT_OK if hits else EXIT_PROBLEMS)
+
+
+# ---------------------------------------------------------------- catalogue
+@main.group(context_settings=CONTEXT)
+def catalogue():
+    """数据目录：校验数据、列出缺失值。"""
+
+
+@catalogue.command("validate", context_settings=CONTEXT)
+@click.argument("directory", required=False, type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON。")
+@click.pass_context
+@handles_errors
+def catalogue_validate(ctx, directory, as_json):
+    """校验数据目录 DIRECTORY（默认为随附的 standards/），一次列出全部问题。
+
+    同时校验用户补充数据（--data-dir / GMDOCS_DATA）。有任何问题时退出码为 1。
+
+    \b
+    示例：
+      gmdocs catalogue validate
+      gmdocs --data-dir 我的补充 catalogue validate standards/
+    """
+    from .catalogue import read_catalogue
+    from .catalogue.query import catalogue_counts, confidence_counts
+    cat = read_catalogue(directory, data_dir=ctx.find_root().obj.get("data_dir"))
+    counts = catalogue_counts(cat)
+    conf = confidence_counts(cat)
+    if as_json:
+        _echo_json({"ok": not cat.problems, "root": str(cat.root), "files": len(cat.files),
+                    "counts": counts, "confidence": conf, "supplements": cat.supplements,
+                    "problems": [p.to_json() for p in cat.problems]})
+    else:
+        for p in cat.problems:
+            click.echo(str(p))
+        if cat.problems:
+            click.echo(f"校验不通过：共 {len(cat.problems)} 处问题（{len(cat.files)} 个文件）。", err=True)
+        else:
+            click.echo(f"校验通过：{len(cat.files)} 个文件。", err=True)
+            click.echo(_counts_text(counts, conf, cat))
+    sys.exit(EXIT_PROBLEMS if cat.problems else EXIT_OK)
+
+
+def _counts_text(counts: dict, conf: dict, cat) -> str:
+    lines = [
+        f"标准 {counts['standards']} 项；政策文件 {counts['policies']} 份；指标体系 {counts['rulebooks']} 个"
+        f"（指标 {counts['indicators']} 项，基本要求 {counts['gates']} 项）；",
+        f"标杆/基准与等级表 {counts['benchmark_tables']} 张：有数值的行 {counts['benchmark_rows_with_values']}，"
+        f"缺失的行 {counts['benchmark_rows_missing']}；折标系数 {counts['coefficients']} 项；年度 {counts['campaigns']} 个；",
+        f"缺失值 {counts['gaps']} 处（gmdocs catalogue gaps 查看）。",
+        "可信度：" + "，".join(f"{k} {v}" for k, v in sorted(conf.items())),
+    ]
+    if cat.supplements:
+        lines.append(f"已应用用户补充 {len(cat.supplements)} 项（来自 {cat.data_dir}）。")
+    return "\n".join(lines)
+
+
+@catalogue.command("gaps", context_settings=CONTEXT)
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON。")
+@click.option("--kind", help="只看某类记录：standard / policy / rulebook / benchmark_table / benchmark_row / campaign …")
+@click.pass_context
+@handles_errors
+def catalogue_gaps(ctx, as_json, kind):
+    """列出所有缺失值（缺口编号、所在记录、应查阅的文件和条款）。
+
+    拿到原文的用户可在自己的数据目录中按缺口编号补充，见 examples/supplement/。
+
+    \b
+    示例：
+      gmdocs catalogue gaps
+      gmdocs catalogue gaps --kind benchmark_row --json
+    """
+    from .catalogue.present import gap_text
+    from .catalogue.query import gaps
+    cat = _catalogue(ctx)
+    found = [g for g in gaps(cat) if not kind or g.kind == kind]
+    if as_json:
+        _echo_json({"count": len(found), "gaps": [g.to_json() for g in found]})
+    else:
+        for g in found:
+            click.echo(gap_text(g))
+        click.echo(f"共 {len(found)} 处缺失值。", err=True)

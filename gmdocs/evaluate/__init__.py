@@ -1,0 +1,1 @@
+"""Evaluation: eligibility, scoring, benchmark comparison, energy and code checks."""
