@@ -260,7 +260,7 @@ class Fields:
             srcs = self.sources("sources", data=raw.get("sources"), line=rline, file=file)
             if not srcs:
                 return None
-            v = self._typed(key, raw["value"], kind, check, rline, file)
+            v = self._typed(key, raw["value"], kind, check, raw.line_of("value") if isinstance(raw, LDict) else rline, file)
             if v is None:
                 return None
             return Value(v, srcs, path, file, rline, note=note,

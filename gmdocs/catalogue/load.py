@@ -12,7 +12,7 @@ from .model import (BenchmarkTable, Campaign, CodeRule, ConversionTable, Policy,
 from .records import build_record
 from .supplement import load_supplements, user_data_dir
 from .validate import check_all
-from .yamlsrc import LDict, read_yaml
+from .yamlsrc import LDict, display_path, read_yaml
 
 
 @dataclass
@@ -75,14 +75,6 @@ def default_root() -> Path:
     return Path(sys.prefix) / "share" / "gmdocs" / "standards"
 
 
-def _display(path: Path) -> str:
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        return str(path)
-    return rel if not rel.startswith("../../..") else str(path)
-
-
 def read_catalogue(root: Path | None = None, data_dir: str | os.PathLike | None = None,
                    use_user_data: bool = True) -> Catalogue:
     """Load everything and collect every problem (does not raise on data problems)."""
@@ -90,11 +82,11 @@ def read_catalogue(root: Path | None = None, data_dir: str | os.PathLike | None 
     cat = Catalogue(root=root)
     problems = cat.problems
     if not root.is_dir():
-        problems.append(Problem(_display(root), None, "", "数据目录不存在或不是文件夹"))
+        problems.append(Problem(display_path(root), None, "", "数据目录不存在或不是文件夹"))
         return cat
     raw: list[tuple[LDict, str]] = []
     for path in sorted(root.rglob("*.y*ml")):
-        disp = _display(path)
+        disp = display_path(path)
         cat.files.append(disp)
         data, probs = read_yaml(path, disp)
         problems.extend(probs)

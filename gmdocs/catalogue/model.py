@@ -99,6 +99,7 @@ class Record:
     file: str
     line: int
     sources: tuple[Source, ...]
+    field_lines: dict = field(default_factory=dict, repr=False)   # top-level key → line
 
     @property
     def confidence(self) -> str:
@@ -342,7 +343,7 @@ class Campaign(Record):
     title: str | None = None
     notice: Value | None = None          # policy id, or a gap
     categories: dict[str, CampaignCategory] = field(default_factory=dict)
-    evaluation: str | None = None
+    evaluation: Value | None = None      # third-party / self / self-or-third-party, or a gap
     evaluator_cap: Value | None = None
     benchmark_tables: list[str] = field(default_factory=list)
     exclusions: list[Item] = field(default_factory=list)

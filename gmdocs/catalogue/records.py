@@ -261,7 +261,9 @@ def build_campaign(f: Fields) -> Campaign:
     camp = Campaign(kind="campaign", file=f.file, line=f.line, sources=f.inherited,
                     id=f.text("id", required=True) or "", year=year, title=f.text("title"),
                     notice=f.value("notice", "text", required=True),
-                    evaluation=f.text("evaluation", required=True, choices=EVALUATIONS),
+                    evaluation=f.value("evaluation", "text", required=True,
+                                       check=lambda v: None if v in EVALUATIONS else
+                                       f"取值 {v!r} 不在允许范围内：{'、'.join(EVALUATIONS)}"),
                     evaluator_cap=f.value("evaluator_cap", "number", check=_non_negative),
                     benchmark_tables=f.text_list("benchmark_tables"),
                     data_years=f.text("data_years"), notes=f.text("notes"))
@@ -321,4 +323,6 @@ def build_record(data: LDict, file: str, problems: list[Problem], supplement_ok:
     ident = data.get("key") or data.get("id") or "?"
     f = Fields(data, file, str(ident), problems, allowed, supplement_ok=supplement_ok)
     f.inherited = f.sources(required=True)
-    return builder(f)
+    rec = builder(f)
+    rec.field_lines = dict(data.key_lines)
+    return rec

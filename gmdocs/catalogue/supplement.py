@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..errors import Problem
 from .fields import VALUE_KEYS
-from .yamlsrc import LDict, LList, read_yaml
+from .yamlsrc import LDict, LList, display_path, read_yaml
 
 FILL_KEYS = {"gap", "target", "value", "sources", "unit", "better", "override", "reason", "note"}
 
@@ -29,11 +29,6 @@ def user_data_dir(explicit: str | os.PathLike | None = None) -> Path | None:
     return default if default.is_dir() else None
 
 
-def _display(path: Path) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)
 
 
 def _mark(obj, origin: str, line: int):
@@ -71,14 +66,14 @@ def load_supplements(data_dir: Path, records: dict[str, LDict], problems: list[P
     """Apply every supplement file in `data_dir` to the raw records. Returns a summary per fill."""
     applied: list[dict] = []
     if not data_dir.exists():
-        problems.append(Problem(_display(data_dir), None, "", "用户数据目录不存在"))
+        problems.append(Problem(display_path(data_dir), None, "", "用户数据目录不存在"))
         return applied
     if not data_dir.is_dir():
-        problems.append(Problem(_display(data_dir), None, "", "用户数据目录不是文件夹"))
+        problems.append(Problem(display_path(data_dir), None, "", "用户数据目录不是文件夹"))
         return applied
     filled: dict[str, str] = {}
     for path in sorted(data_dir.rglob("*.y*ml")):
-        disp = _display(path)
+        disp = display_path(path)
         data, probs = read_yaml(path, disp)
         problems.extend(probs)
         if data is None:

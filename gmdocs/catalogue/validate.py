@@ -8,7 +8,8 @@ from .model import Campaign, CodeRule, ConversionTable, BenchmarkTable, Policy, 
 
 
 def _p(problems: list[Problem], rec: Record, line: int | None, field: str, msg: str) -> None:
-    problems.append(Problem(rec.file, line or rec.line, field, msg))
+    top = field.split("/")[0]
+    problems.append(Problem(rec.file, line or rec.field_lines.get(top) or rec.line, field, msg))
 
 
 def check_identities(records: list[Record], problems: list[Problem]) -> None:

@@ -67,6 +67,18 @@ def _construct_seq(loader: _Loader, node):
 
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
+# Dates stay text here; gmdocs parses them itself so that a bad date is a problem, not a crash.
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
+
+
+def display_path(path: Path) -> str:
+    """A path as shown to the user: relative to the working directory when below it."""
+    import os
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
 
 
 def read_yaml(path: Path, display: str) -> tuple[object, list[Problem]]:
