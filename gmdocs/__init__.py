@@ -3,8 +3,17 @@
     from gmdocs import load_catalogue
     cat = load_catalogue()
 """
-from .catalogue import Catalogue, load_catalogue, read_catalogue
 from .errors import GmdocsError, Problem
 
 __version__ = "0.1.0"
 __all__ = ["Catalogue", "GmdocsError", "Problem", "load_catalogue", "read_catalogue", "__version__"]
+
+_LAZY = {"Catalogue": "catalogue", "load_catalogue": "catalogue", "read_catalogue": "catalogue"}
+
+
+def __getattr__(name):
+    # Imported on first use so that `gmdocs search` does not pay for YAML loading.
+    if name in _LAZY:
+        import importlib
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(name)

@@ -137,6 +137,44 @@ def standard_list(ctx, status, level, topic, as_json):
     click.echo(f"共 {len(rows)} 项。", err=True)
 
 
+@standard.command("check", context_settings=CONTEXT)
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON。")
+@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), help="另存为 XLSX 查新报告。")
+@click.option("--force", is_flag=True, help="覆盖已存在的 XLSX 文件。")
+@click.pass_context
+@handles_errors
+def standard_check(ctx, files, as_json, xlsx_path, force):
+    """标准查新：找出文件（.txt .md .docx .pdf）中引用的每个标准编号，逐一给出状态。
+
+    状态：现行 / 废止（已被…代替）/ 即将实施 / 状态未知 / 未收录，并给出文件和位置（行、段、表格单元格、页）。
+    有已废止的标准时退出码为 1。
+
+    \b
+    示例：
+      gmdocs standard check 自评价报告.docx
+      gmdocs standard check 报告.pdf 附件.md --xlsx 查新报告.xlsx
+    """
+    from .catalogue.citecheck import ABOLISHED, check_files, report_rows, REPORT_HEADERS
+    cat = _catalogue(ctx)
+    result = check_files(cat, files, progress=lambda f: click.echo(f"正在查新：{f}", err=True))
+    for w in result.warnings:
+        click.echo(f"警告：{w}", err=True)
+    if xlsx_path:
+        from .documents.xlsx import write_table
+        out = write_table(xlsx_path, "查新结果", REPORT_HEADERS, report_rows(result.citations), force,
+                          notes=["标准查新报告（gmdocs 生成）", *result.warnings])
+        click.echo(f"已写入：{out}", err=True)
+    if as_json:
+        _echo_json({"files": list(files), "count": len(result.citations),
+                    "abolished": sum(1 for c in result.citations if c.status == ABOLISHED),
+                    "warnings": result.warnings, "citations": [c.to_json() for c in result.citations]})
+    else:
+        from .catalogue.present import citation_lines
+        click.echo("\n".join(citation_lines(result.citations)))
+    sys.exit(EXIT_PROBLEMS if any(c.status == ABOLISHED for c in result.citations) else EXIT_OK)
+
+
 # ---------------------------------------------------------------- benchmark
 @main.group(context_settings=CONTEXT)
 def benchmark():
@@ -255,3 +293,102 @@ def catalogue_gaps(ctx, as_json, kind):
         for g in found:
             click.echo(gap_text(g))
         click.echo(f"共 {len(found)} 处缺失值。", err=True)
+
+
+# ---------------------------------------------------------------- search
+SEARCH_TYPES = ("standard", "indicator", "benchmark", "policy")
+
+
+@main.command("search", context_settings=CONTEXT)
+@click.argument("query", nargs=-1, required=True)
+@click.option("--type", "type_", type=click.Choice(SEARCH_TYPES), help="只看一类：标准、指标、标杆行、政策/年度规则。")
+@click.option("--status", type=click.Choice(["现行", "废止", "即将实施", "状态未知", "已被替代"]), help="按状态筛选。")
+@click.option("--year", type=int, help="只看某年度推荐工作适用的记录。")
+@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True, help="最多显示几条。")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON。")
+@click.pass_context
+@handles_errors
+def search_cmd(ctx, query, type_, status, year, limit, as_json):
+    """中文全文检索：标准、指标、标杆/基准行、政策文件和年度规则。
+
+    标准编号按编号精确匹配（GB/T36132、gbt 36132-2018、ＧＢ／Ｔ３６１３２、36132 均可），
+    已废止的版本会同时给出代替它的新版本。索引在首次使用时建立，数据变化时自动重建。
+
+    \b
+    示例：
+      gmdocs search 能效
+      gmdocs search 单位产品综合能耗 --type indicator --year 2023
+      gmdocs search GB/T 36132-2018 --json
+    """
+    from .search import search
+    text = " ".join(query)
+    hits = search(text, type_, status, year, limit, data_dir=ctx.find_root().obj.get("data_dir"))
+    if as_json:
+        _echo_json({"query": text, "count": len(hits), "results": [h.to_json() for h in hits]})
+    else:
+        _print_hits(hits)
+    sys.exit(EXIT_OK if hits else EXIT_PROBLEMS)
+
+
+def _print_hits(hits) -> None:
+    from .search.present import hit_lines
+    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    if not hits:
+        click.echo("没有找到匹配的记录。", err=True)
+    for i, h in enumerate(hits, 1):
+        click.echo("\n".join(hit_lines(i, h, color)))
+    if hits:
+        click.echo(f"共 {len(hits)} 条。", err=True)
+
+
+@main.group(context_settings=CONTEXT)
+def index():
+    """检索索引缓存。"""
+
+
+@index.command("rebuild", context_settings=CONTEXT)
+@click.pass_context
+@handles_errors
+def index_rebuild(ctx):
+    """强制重建检索索引（数据变化时 gmdocs 会自动重建，一般不需要手动执行）。
+
+    \b
+    示例：
+      gmdocs index rebuild
+    """
+    from .search import rebuild
+    click.echo("正在重建索引…", err=True)
+    path = rebuild(ctx.find_root().obj.get("data_dir"))
+    click.echo(f"索引已重建：{path}")
+
+
+# ---------------------------------------------------------------- which
+@main.command("which", context_settings=CONTEXT)
+@click.option("--industry", required=True, help="行业名称，如 水泥、铁合金、汽车（写法宽松：水泥 / 水泥制造 / 水泥熟料）。")
+@click.option("--product", help="产品，如 硅铁、水泥熟料（用于查标杆/基准行）。")
+@click.option("--year", type=int, required=True, help="推荐工作年度，如 2023。")
+@click.option("--category", type=click.Choice(["factory", "park", "supply-chain"]), default="factory",
+              show_default=True, help="类别：绿色工厂 / 绿色工业园区 / 绿色供应链管理企业。")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON。")
+@click.pass_context
+@handles_errors
+def which_cmd(ctx, industry, product, year, category, as_json):
+    """我适用哪个标准、哪条标杆值、哪些年度规则？
+
+    行业有绿色工厂评价行业标准的给出行业标准，否则给出该年度选用的通则版本；
+    给出产品的标杆/基准值（未收录的明确写"未收录"）和该年度的类别、排除情形、条件和截止日期。
+
+    \b
+    示例：
+      gmdocs which --industry 铁合金 --product 硅铁 --year 2023
+      gmdocs which --industry 汽车 --year 2023 --category supply-chain --json
+    """
+    from .catalogue.applicable import which
+    from .catalogue.present import which_json, which_text
+    cat = _catalogue(ctx)
+    res = which(cat, industry, year, category, product)
+    if as_json:
+        _echo_json(which_json(res))
+    else:
+        click.echo("\n".join(which_text(cat, res)))
+    sys.exit(EXIT_OK if res.category_available else EXIT_PROBLEMS)

@@ -2,15 +2,14 @@
 from __future__ import annotations
 
 import os
-import sys
-import sysconfig
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import EXIT_BAD_INPUT, GmdocsError, Problem
 from .model import (BenchmarkTable, Campaign, CodeRule, ConversionTable, Policy, Record, Rulebook, Standard)
 from .records import build_record
-from .supplement import load_supplements, user_data_dir
+from ..paths import default_root, user_data_dir
+from .supplement import load_supplements
 from .validate import check_all
 from .yamlsrc import LDict, display_path, read_yaml
 
@@ -59,20 +58,6 @@ class Catalogue:
                                     f"编号 {ident!r} 重复（{other.file}:{other.line} 已有）"))
             return
         table[ident] = rec
-
-
-def default_root() -> Path:
-    """The shipped `standards/` folder: $GMDOCS_STANDARDS, the source tree, or the installed copy."""
-    env = os.environ.get("GMDOCS_STANDARDS")
-    if env:
-        return Path(env)
-    here = Path(__file__).resolve().parent.parent.parent / "standards"
-    if here.is_dir():
-        return here
-    installed = Path(sysconfig.get_paths()["data"]) / "share" / "gmdocs" / "standards"
-    if installed.is_dir():
-        return installed
-    return Path(sys.prefix) / "share" / "gmdocs" / "standards"
 
 
 def read_catalogue(root: Path | None = None, data_dir: str | os.PathLike | None = None,

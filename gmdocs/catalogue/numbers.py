@@ -52,3 +52,35 @@ def matches(query: ParsedNumber, key: str) -> bool:
     if query.year and query.year != target.year:
         return False
     return True
+
+
+# Prefixes of Chinese standards as cited in documents (national, sector, local, group).
+_PREFIXES = ("GB", "JB", "YB", "JC", "HG", "FZ", "YS", "QB", "SJ", "HJ", "DL", "NB", "SH", "SY", "QC", "CJ",
+             "JGJ", "JG", "TB", "YY", "WS", "GA", "AQ", "MT", "DZ", "SN", "LY", "NY", "SC", "YD", "JJF", "JJG",
+             "CECS", "RB", "SB", "WB", "XB", "LS", "GY", "HB", "JT", "KA", "CY", "MZ", "NB/SH")
+_PREFIX_ALT = "|".join(sorted({p for p in _PREFIXES if "/" not in p}, key=len, reverse=True))
+CITATION_RE = re.compile(
+    r"(?<![A-Za-z0-9])("
+    rf"(?:(?:{_PREFIX_ALT})(?:\s*/?\s*[TZ](?![A-Z]))?|DB\s*\d{{2}}(?:\s*/?\s*T)?|T\s*/\s*[A-Z]{{2,8}})"
+    r"\s*\d{1,6}(?:\.\d{1,3})*(?:\s*-\s*(?:19|20)\d{2})?"
+    r")(?![0-9])",
+    re.IGNORECASE,
+)
+
+
+def fold_text(text: str) -> str:
+    """Full-width → half-width and dashes → '-', keeping the text length unchanged."""
+    out = []
+    for ch in text:
+        if ch in _DASHES:
+            out.append("-")
+            continue
+        n = unicodedata.normalize("NFKC", ch)
+        out.append(n if len(n) == 1 else ch)
+    return "".join(out)
+
+
+def find_citations(text: str) -> list[tuple[str, int, int]]:
+    """Every standard number cited in a text: (as written, start, end)."""
+    folded = fold_text(text)
+    return [(text[m.start(1):m.end(1)], m.start(1), m.end(1)) for m in CITATION_RE.finditer(folded)]

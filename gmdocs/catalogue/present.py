@@ -113,3 +113,94 @@ def benchmark_text(hit: BenchmarkHit) -> list[str]:
 
 def gap_text(g: Gap) -> str:
     return f"{g.path}\n    {g.record}；应见：{g.where}（{g.file}:{g.line}）"
+
+
+def _std_brief(s) -> dict:
+    return {"number": s.number, "title": s.title, "status": s.status, "confidence": s.confidence}
+
+
+def which_json(res) -> dict:
+    from .model import CATEGORY_NAMES
+    c = res.campaign
+    return {
+        "year": res.year, "category": res.category, "category_name": CATEGORY_NAMES[res.category],
+        "industry": res.industry, "product": res.product, "category_available": res.category_available,
+        "basis": res.basis,
+        "industry_standards": [_std_brief(s) for s in res.industry_standards],
+        "general_standards": [_std_brief(s) for s in res.general_standards],
+        "rulebooks": [{"id": r.id, "title": r.title, "confidence": r.confidence} for r in res.rulebooks],
+        "quota_standards": [_std_brief(s) for s in res.quota_standards],
+        "benchmarks": [benchmark_json(h) for h in res.benchmarks],
+        "campaign": {
+            "id": c.id, "title": c.title, "notice": _vjson(c.notice),
+            "categories": list(c.categories), "evaluation": _vjson(c.evaluation),
+            "evaluator_cap": _vjson(c.evaluator_cap),
+            "conditions": c.categories[res.category].conditions if res.category_available else [],
+            "exclusions": [{"id": e.id, "text": e.text} for e in c.exclusions],
+            "deadlines": [{"id": d.id, "what": d.text, "date": _vjson(d.date)} for d in c.deadlines],
+        },
+        "notes": res.notes,
+    }
+
+
+def which_text(cat, res) -> list[str]:
+    from .model import CATEGORY_NAMES, EVALUATION_NAMES
+    c = res.campaign
+    notice = cat.policies.get(c.notice.value) if c.notice is not None and c.notice.known else None
+    lines = [f"{res.year}年度 · {CATEGORY_NAMES[res.category]} · 行业：{res.industry}"
+             + (f" · 产品：{res.product}" if res.product else "")]
+    lines.append(f"年度通知：{notice.display_number + '《' + notice.title + '》' if notice else value_text(c.notice)}")
+    if not res.category_available:
+        lines += [f"注意：{n}" for n in res.notes]
+        return lines
+    lines.append("")
+    lines.append("一、评价依据")
+    for s in res.industry_standards:
+        lines.append(f"  行业标准：{s.number}《{s.title}》［{s.status}］{mark(s.confidence)}")
+    for s in res.general_standards:
+        role = "通则（行业标准之外的部分及无行业标准时）" if res.industry_standards else "通则"
+        lines.append(f"  {role}：{s.number}《{s.title}》［{s.status}］{mark(s.confidence)}")
+    for r in res.rulebooks:
+        lines.append(f"  指标体系：{r.title}{mark(r.confidence)}")
+    lines.append("")
+    lines.append("二、能效标杆/基准水平与能耗限额")
+    if not res.benchmarks:
+        lines.append("  未收录相关行。")
+    for h in res.benchmarks:
+        lines += ["  " + x for x in benchmark_text(h)]
+    lines.append("")
+    lines.append("三、年度规则")
+    ev = c.evaluation
+    ev_text = EVALUATION_NAMES.get(ev.value, ev.value) + ev.mark if ev is not None and ev.known else value_text(ev)
+    lines.append(f"  评价方式：{ev_text}")
+    if c.evaluator_cap is not None:
+        lines.append(f"  同一评价机构本批次项目上限：{value_text(c.evaluator_cap, '项')}")
+    lines.append("  本年度类别：" + "、".join(CATEGORY_NAMES[k] for k in c.categories))
+    for cond in c.categories[res.category].conditions:
+        lines.append(f"  条件：{cond}")
+    if c.exclusions:
+        lines.append("  不得申报的情形（近三年）：")
+        lines += [f"    {e.id}. {e.text}" for e in c.exclusions]
+    for d in c.deadlines:
+        lines.append(f"  截止日期：{value_text(d.date)}　{d.text}")
+    if res.notes:
+        lines.append("")
+        lines.append("四、说明")
+        lines += [f"  - {n}" for n in res.notes]
+    return lines
+
+
+def citation_lines(cites) -> list[str]:
+    if not cites:
+        return ["没有找到标准编号。"]
+    lines = []
+    for c in cites:
+        std = f" → {c.number}《{c.title}》" if c.number else ""
+        lines.append(f"[{c.status}] {c.cited_as}{std}　（{c.file} {c.location}）")
+        if c.note:
+            lines.append(f"    {c.note}")
+    counts: dict[str, int] = {}
+    for c in cites:
+        counts[c.status] = counts.get(c.status, 0) + 1
+    lines.append("合计：" + "，".join(f"{k} {v}" for k, v in counts.items()))
+    return lines

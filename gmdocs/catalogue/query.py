@@ -12,13 +12,15 @@ from .numbers import matches, parse
 STATUS_ORDER = {"现行": 0, "即将实施": 1, "状态未知": 2, "废止": 3}
 
 
-def find_standards(cat: Catalogue, query: str) -> list[Standard]:
-    """Every edition matching a (possibly partial, any spelling) standard number, newest first."""
+def find_standards(cat: Catalogue, query: str, loose: bool = True) -> list[Standard]:
+    """Every edition matching a (possibly partial, any spelling) standard number, newest first.
+
+    With `loose`, a prefix that matches nothing is dropped ("GB 36132" finds GB/T 36132)."""
     parsed = parse(query)
     if parsed is None:
         return []
     hits = [s for s in cat.standards.values() if matches(parsed, s.key)]
-    if not hits and parsed.prefix:
+    if not hits and parsed.prefix and loose:
         # "GB 36132" for "GB/T 36132": fall back to the number alone.
         loose = dataclasses.replace(parsed, prefix="")
         hits = [s for s in cat.standards.values() if matches(loose, s.key)]

@@ -17,18 +17,6 @@ from .yamlsrc import LDict, LList, display_path, read_yaml
 FILL_KEYS = {"gap", "target", "value", "sources", "unit", "better", "override", "reason", "note"}
 
 
-def user_data_dir(explicit: str | os.PathLike | None = None) -> Path | None:
-    """--data-dir, then GMDOCS_DATA, then the user config directory (if it exists)."""
-    if explicit:
-        return Path(explicit)
-    env = os.environ.get("GMDOCS_DATA")
-    if env:
-        return Path(env)
-    from platformdirs import user_config_dir
-    default = Path(user_config_dir("gmdocs", appauthor=False))
-    return default if default.is_dir() else None
-
-
 
 
 def _mark(obj, origin: str, line: int):

@@ -1,0 +1,124 @@
+"""`which`: the evaluation standard, benchmark rows and campaign rules that apply to an applicant."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from ..errors import EXIT_BAD_INPUT, GmdocsError
+from .load import Catalogue
+from .model import CATEGORY_NAMES, Campaign, Rulebook, Standard
+from .query import BenchmarkHit, table_document_label
+
+_SUFFIX = re.compile(r"(行业|工业|制造业|制造|生产|产业|业)$")
+
+
+def _norm(name: str) -> str:
+    s = unicodedata.normalize("NFKC", name).strip().replace(" ", "")
+    return _SUFFIX.sub("", s) or s
+
+
+def industry_score(query: str, name: str) -> int:
+    """3 = same industry, 2 = one name contains the other (水泥 / 水泥熟料), 0 = unrelated."""
+    q, n = _norm(query), _norm(name)
+    if not q or not n:
+        return 0
+    if q == n:
+        return 3
+    if len(min(q, n, key=len)) >= 2 and (q in n or n in q):
+        return 2
+    return 0
+
+
+def best_industry_score(query: str, names: list[str]) -> int:
+    return max((industry_score(query, n) for n in names), default=0)
+
+
+@dataclass
+class Applicability:
+    year: int
+    category: str
+    industry: str
+    product: str | None
+    campaign: Campaign
+    category_available: bool
+    industry_standards: list[Standard] = field(default_factory=list)
+    general_standards: list[Standard] = field(default_factory=list)
+    rulebooks: list[Rulebook] = field(default_factory=list)
+    quota_standards: list[Standard] = field(default_factory=list)
+    benchmarks: list[BenchmarkHit] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def basis(self) -> str:
+        return "industry" if self.industry_standards else "general"
+
+
+def _active(s: Standard) -> bool:
+    return s.status in ("现行", "即将实施", "状态未知")
+
+
+def which(cat: Catalogue, industry: str, year: int, category: str = "factory",
+          product: str | None = None) -> Applicability:
+    if category not in CATEGORY_NAMES:
+        raise GmdocsError(f"类别 {category!r} 不合法：应为 factory、park 或 supply-chain", EXIT_BAD_INPUT)
+    industry = (industry or "").strip()
+    if not industry:
+        raise GmdocsError("--industry 不能为空", EXIT_BAD_INPUT)
+    camp = cat.campaigns.get(year)
+    if camp is None:
+        known = "、".join(str(y) for y in sorted(cat.campaigns))
+        raise GmdocsError(f"年度 {year} 未收录（已收录年度：{known}）", EXIT_BAD_INPUT)
+    cat_rules = camp.categories.get(category)
+    res = Applicability(year, category, industry, product, camp, cat_rules is not None)
+    if cat_rules is None:
+        offered = "、".join(CATEGORY_NAMES[c] for c in camp.categories)
+        res.notes.append(f"{year}年度推荐工作没有“{CATEGORY_NAMES[category]}”类别（本年度类别：{offered}）。")
+        return res
+    rulebooks = [cat.rulebooks[r] for r in cat_rules.rulebooks if r in cat.rulebooks]
+    topic = {"factory": "green-factory", "park": "park", "supply-chain": "supply-chain"}[category]
+    if category == "supply-chain":
+        specific = [rb for rb in rulebooks if rb.industries and best_industry_score(industry, rb.industries)]
+        general = [rb for rb in rulebooks if not rb.industries]
+        res.rulebooks = specific or general
+        if not specific:
+            res.notes.append(f"“{industry}”不属于有专门评价指标体系的行业（电子电器、机械、汽车），按通用评价要求评价。")
+    else:
+        res.rulebooks = rulebooks
+    for rb in res.rulebooks:
+        for key in rb.basis_standards:
+            if key in cat.standards and cat.standards[key] not in res.general_standards:
+                res.general_standards.append(cat.standards[key])
+    if cat_rules.industry_standards and category != "supply-chain":
+        scored = [(best_industry_score(industry, s.industries), s) for s in cat.standards.values()
+                  if topic in s.topics and s.industries and _active(s) and s not in res.general_standards]
+        top = max((sc for sc, _ in scored), default=0)
+        res.industry_standards = [s for sc, s in scored if sc and sc == top]
+        if category == "factory":
+            if res.industry_standards:
+                res.notes.append("已发布绿色工厂评价行业标准的，按行业标准评价。")
+            else:
+                names = "、".join(s.number for s in res.general_standards) or "通则"
+                res.notes.append(f"未找到“{industry}”的绿色工厂评价行业标准，按通则（{names}）评价。"
+                                 "如你所在行业已有行业标准而本工具未收录，请以工业和信息化部节能与综合利用司公布的清单为准。")
+    # Benchmarks: the campaign's tables plus energy-quota grade tables of the industry's standards.
+    res.quota_standards = [s for s in cat.standards.values()
+                           if "energy-quota" in s.topics and _active(s)
+                           and (best_industry_score(industry, s.industries)
+                                or (product and best_industry_score(product, s.industries)))]
+    quota_keys = {s.key for s in res.quota_standards}
+    wanted = [product] if product else [industry]
+    for t in cat.benchmark_tables.values():
+        in_campaign = t.id in camp.benchmark_tables
+        if not in_campaign and t.document_standard not in quota_keys:
+            continue
+        for row in t.rows:
+            names = [x for x in (row.product, row.area) if x]
+            if any(best_industry_score(w, names) for w in wanted):
+                res.benchmarks.append(BenchmarkHit(t, row, table_document_label(cat, t)))
+    if not res.benchmarks and category == "factory":
+        res.notes.append(f"没有找到“{product or industry}”的能效标杆/基准行或能耗限额等级表；"
+                         "非重点用能行业优先推荐达到相应国家能源消耗限额标准先进值的工厂。")
+    if cat_rules.notes:
+        res.notes.append(cat_rules.notes)
+    return res

@@ -1,0 +1,1 @@
+"""Documents: text extraction, XLSX writers, DOCX rendering, PDF conversion and packaging."""
