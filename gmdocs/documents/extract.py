@@ -58,9 +58,10 @@ def _docx(p: Path) -> Extracted:
     import zipfile
 
     from docx import Document
+    from docx.opc.exceptions import PackageNotFoundError
     try:
         doc = Document(str(p))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
         raise GmdocsError(f"无法打开 Word 文件（不是有效的 .docx）：{p}（{exc}）", EXIT_BAD_INPUT) from exc
     out = Extracted(str(p))
     for i, para in enumerate(doc.paragraphs, 1):
@@ -87,8 +88,11 @@ _GARBLE = re.compile(r"[\ufffd\ue000-\uf8ff]|\(cid:\d+\)")
 
 
 def _pdf(p: Path) -> Extracted:
+    import logging
+
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
+    logging.getLogger("pypdf").setLevel(logging.ERROR)   # its English warnings would reach the user
     out = Extracted(str(p))
     try:
         reader = PdfReader(str(p))
