@@ -14,7 +14,7 @@ from ..errors import Problem
 from .fields import VALUE_KEYS
 from .yamlsrc import LDict, LList, display_path, read_yaml
 
-FILL_KEYS = {"gap", "target", "value", "sources", "unit", "better", "override", "reason", "note"}
+FILL_KEYS = {"gap", "target", "value", "sources", "unit", "better", "indicator", "override", "reason", "note"}
 
 
 
@@ -158,7 +158,7 @@ def _apply_fill(fill, i, disp, records, problems, filled, applied):
         node["values"] = values
         node["sources"] = fill["sources"]
         node.key_lines["values"] = values.line
-        for k in ("unit", "better"):
+        for k in ("unit", "better", "indicator"):
             if fill.get(k) is not None:
                 node[k] = fill[k]
     else:
