@@ -6,9 +6,11 @@
 from .errors import GmdocsError, Problem
 
 __version__ = "0.1.0"
-__all__ = ["Catalogue", "GmdocsError", "Problem", "load_catalogue", "read_catalogue", "__version__"]
+__all__ = ["Catalogue", "GmdocsError", "Problem", "check", "load_application", "load_catalogue", "read_catalogue",
+           "score", "__version__"]
 
-_LAZY = {"Catalogue": "catalogue", "load_catalogue": "catalogue", "read_catalogue": "catalogue"}
+_LAZY = {"Catalogue": "catalogue", "load_catalogue": "catalogue", "read_catalogue": "catalogue",
+         "load_application": "api", "check": "api", "score": "api"}
 
 
 def __getattr__(name):

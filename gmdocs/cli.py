@@ -392,3 +392,90 @@ def which_cmd(ctx, industry, product, year, category, as_json):
     else:
         click.echo("\n".join(which_text(cat, res)))
     sys.exit(EXIT_OK if res.category_available else EXIT_PROBLEMS)
+
+
+# ---------------------------------------------------------------- applications
+def _load_app(path):
+    from .application.read import load_application
+    return load_application(path)
+
+
+@main.command("check", context_settings=CONTEXT)
+@click.argument("file", type=click.Path())
+@click.option("--year", type=int, help="推荐工作年度（默认取文件中的“年度”）。")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON。")
+@click.pass_context
+@handles_errors
+def check_cmd(ctx, file, year, as_json):
+    """检查申报数据 FILE（.yaml 或 .xlsx），一次列出全部问题及位置。
+
+    退出码：0 无错误（可能有警告）；1 有错误；2 文件无法读取。
+
+    \b
+    示例：
+      gmdocs check examples/硅铁厂-申报数据.yaml
+      gmdocs check 申报数据.xlsx --year 2023 --json
+    """
+    from .evaluate.checks import check
+    from .evaluate.present import check_json, check_text
+    app, found = _load_app(file)
+    rep = check(app, _catalogue(ctx), year, found)
+    if as_json:
+        _echo_json(check_json(rep))
+    else:
+        click.echo("\n".join(check_text(rep)))
+    sys.exit(EXIT_OK if rep.ok else EXIT_PROBLEMS)
+
+
+@main.command("score", context_settings=CONTEXT)
+@click.argument("file", type=click.Path())
+@click.option("--year", type=int, help="推荐工作年度（默认取文件中的“年度”）。")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON。")
+@click.pass_context
+@handles_errors
+def score_cmd(ctx, file, year, as_json):
+    """按年度适用的评价指标体系为申报数据 FILE 评分：逐项、分组、总分和能效对标。
+
+    规则缺失时仍给出能算的逐项结果，只扣下依赖缺失值的合计，并列出需要补充的值。
+
+    \b
+    示例：
+      gmdocs score examples/汽车链主-申报数据.yaml
+      gmdocs --data-dir 我的补充 score 申报数据.xlsx --json
+    """
+    from .evaluate.present import score_text
+    from .evaluate.score import score
+    app, _ = _load_app(file)
+    ev = score(app, _catalogue(ctx), year)
+    if as_json:
+        _echo_json(ev.to_json())
+    else:
+        click.echo("\n".join(score_text(ev)))
+    sys.exit(EXIT_OK if ev.rulebook else EXIT_PROBLEMS)
+
+
+@main.command("init", context_settings=CONTEXT)
+@click.argument("category", type=click.Choice(["factory", "park", "supply-chain"]))
+@click.option("--year", type=int, default=2023, show_default=True, help="推荐工作年度。")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="输出文件（.yaml 或 .xlsx）。")
+@click.option("--from", "source", type=click.Path(), help="把已填好的 YAML 申报数据转成 XLSX（类别和年度取自该文件）。")
+@click.option("--force", is_flag=True, help="覆盖已存在的文件。")
+@click.pass_context
+@handles_errors
+def init_cmd(ctx, category, year, output, source, force):
+    """生成空白申报数据文件：字段中文名、单位、可选值（XLSX 带下拉列表和填写说明）。
+
+    列出该年度的排除情形、评价指标体系的基本要求和指标，以及近三年的年份。
+
+    \b
+    示例：
+      gmdocs init factory --year 2023 -o 申报数据.xlsx
+      gmdocs init park -o 园区申报.yaml
+      gmdocs init factory --from 申报数据.yaml -o 申报数据.xlsx
+    """
+    from .application.blank import init_file
+    app = _load_app(source)[0] if source else None
+    if app is not None and app.category != category:
+        raise GmdocsError(f"--from 文件的类别是 {app.category}，与命令中的 {category} 不一致", EXIT_BAD_INPUT)
+    path = init_file(_catalogue(ctx), category, year, output, force, app)
+    click.echo(f"已生成：{path}")

@@ -92,8 +92,12 @@ def which(cat: Catalogue, industry: str, year: int, category: str = "factory",
     if cat_rules.industry_standards and category != "supply-chain":
         scored = [(best_industry_score(industry, s.industries), s) for s in cat.standards.values()
                   if topic in s.topics and s.industries and _active(s) and s not in res.general_standards]
-        top = max((sc for sc, _ in scored), default=0)
-        res.industry_standards = [s for sc, s in scored if sc and sc == top]
+        top = max((sc for sc, s in scored if s.level == "行业标准"), default=0)
+        res.industry_standards = [s for sc, s in scored if sc and sc == top and s.level == "行业标准"]
+        others = [s for sc, s in scored if sc and s.level != "行业标准"]
+        if others:
+            res.notes.append("相关的地方/团体标准（不替代行业标准或通则，仅供参考）："
+                             + "、".join(f"{s.number}《{s.title}》" for s in others))
         if category == "factory":
             if res.industry_standards:
                 res.notes.append("已发布绿色工厂评价行业标准的，按行业标准评价。")

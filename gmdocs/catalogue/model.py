@@ -164,6 +164,7 @@ class Gate:
     sources: tuple[Source, ...]
     line: int
     note: str | None = None
+    mandatory: bool = True          # False: encouraged item, not a veto
 
     @property
     def confidence(self) -> str:

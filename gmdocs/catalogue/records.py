@@ -109,10 +109,10 @@ def build_rulebook(f: Fields) -> Rulebook:
     gates = []
     for g in f.items("gates"):
         gid = g.get("id")
-        gf = f.sub(g, f"gates/{gid}", {"id", "text", "note"})
+        gf = f.sub(g, f"gates/{gid}", {"id", "text", "note", "mandatory"})
         srcs = gf.sources(required=False) or f.inherited
         gates.append(Gate(gf.text("id", required=True) or "", gf.text("text", required=True) or "",
-                          srcs, gf.line, gf.text("note")))
+                          srcs, gf.line, gf.text("note"), gf.boolean("mandatory", True)))
     groups = []
     for g in f.items("groups"):
         gid = g.get("id")

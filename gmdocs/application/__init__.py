@@ -1,0 +1,1 @@
+"""Application data: the input model, its field specification, YAML and XLSX readers, blank inputs."""

@@ -1,0 +1,239 @@
+"""`check`: every problem of an application in one run, each with its place and a Chinese explanation."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..application.model import Application, Loc
+from ..catalogue.load import Catalogue
+from ..catalogue.model import CATEGORY_NAMES
+from ..findings import ERROR, INFO, WARNING, Finding
+from .energy import BASIS, YearEnergy, year_energy
+from .select import Selection, select
+from .uscc import explain
+
+ENERGY_TOLERANCE = 0.02        # 申报综合能耗 vs 折算之和
+UNIT_ENERGY_TOLERANCE = 0.05   # 单位产品综合能耗 vs 综合能耗 / 产量
+
+
+@dataclass
+class CheckReport:
+    application: Application
+    selection: Selection
+    findings: list[Finding] = field(default_factory=list)
+    energy: dict[int, YearEnergy] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == WARNING]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _where(loc: Loc | None, app: Application) -> str:
+    return str(loc) if loc else app.source
+
+
+def check(app: Application, cat: Catalogue, year: int | None = None,
+          read_findings: list[Finding] | None = None) -> CheckReport:
+    sel = select(cat, app, year)
+    rep = CheckReport(app, sel, list(read_findings or []))
+    add = rep.findings.append
+
+    def err(code, msg, loc=None, fld=""):
+        add(Finding(ERROR, code, msg, _where(loc, app), fld))
+
+    def warn(code, msg, loc=None, fld=""):
+        add(Finding(WARNING, code, msg, _where(loc, app), fld))
+
+    if sel.problem:
+        err("campaign", sel.problem, app.loc, "年度/类别")
+    for note in sel.notes:
+        warn("rulebook", note, app.loc, "评价指标体系")
+    _uscc(app, cat, err)
+    if sel.campaign is not None:
+        _years(app, sel, err, warn)
+        _exclusions(app, sel, err, warn)
+    if app.category == "park":
+        _park(app, err)
+    if app.category == "factory" and sel.applicability is not None and sel.applicability.category_available:
+        appl = sel.applicability
+        ind = app.info.get("industry")
+        if appl.industry_standards:
+            nums = "、".join(s.number for s in appl.industry_standards)
+            add(Finding(INFO, "industry-standard",
+                        f"所属行业有绿色工厂评价行业标准 {nums}，应按行业标准评价；其评分细则未收录，gmdocs 按通则给出参考评分",
+                        _where(ind.loc if ind else None, app), "所属行业"))
+        elif app.get("industry"):
+            warn("industry-standard", f"未找到“{app.get('industry')}”的绿色工厂评价行业标准，按通则"
+                 f"（{'、'.join(s.number for s in appl.general_standards) or '通则'}）评价", ind.loc if ind else None, "所属行业")
+    table = cat.conversions.get("gbt2589-2020")
+    if table is not None and app.energy:
+        _energy(app, rep, table, err, warn)
+    if sel.campaign is not None:
+        _benchmark_claims(app, cat, sel, err, warn)
+    if sel.rulebook is not None:
+        _answers(app, sel, err, warn)
+    return rep
+
+
+def _uscc(app, cat, err):
+    f = app.info.get("uscc")
+    rule = cat.code_rules.get("gb32100-2015")
+    if f is None or f.value is None or rule is None:
+        return
+    why = explain(str(f.value), rule)
+    if why:
+        err("uscc", f"统一社会信用代码 {f.value} 不合法：{why}（GB 32100-2015）", f.loc, "统一社会信用代码")
+
+
+def _years(app, sel: Selection, err, warn):
+    y = sel.year
+    expected = [y - 3, y - 2, y - 1]
+    have = sorted(yf.year for yf in app.years)
+    if not app.years:
+        err("data-years", f"未填写经济与能源汇总；应填 {expected[0]}—{expected[-1]} 三年的数据", app.loc, "经济与能源汇总")
+        return
+    for yf in app.years:
+        if yf.year not in expected:
+            err("data-years", f"{yf.year} 年不是 {y} 年度申报应填的近三年（{expected[0]}—{expected[-1]}）", yf.loc, "年份")
+    missing = [e for e in expected if e not in have]
+    if missing:
+        err("data-years", f"缺少 {'、'.join(map(str, missing))} 年的数据（{y} 年度应填 {expected[0]}—{expected[-1]}）",
+            app.loc, "经济与能源汇总")
+    dup = {x for x in have if have.count(x) > 1}
+    for d in sorted(dup):
+        err("data-years", f"{d} 年重复填写", app.loc, "经济与能源汇总")
+    for use in app.energy:
+        for yr in use.amounts:
+            if yr not in expected:
+                err("data-years", f"能源消费“{use.carrier}”填了 {yr} 年，不在近三年（{expected[0]}—{expected[-1]}）内",
+                    use.loc, "能源消费")
+    for p in app.products:
+        for yr in set(p.output) | set(p.unit_energy):
+            if yr not in expected:
+                err("data-years", f"产品“{p.name}”填了 {yr} 年，不在近三年（{expected[0]}—{expected[-1]}）内", p.loc, "产品")
+
+
+def _exclusions(app, sel: Selection, err, warn):
+    camp = sel.campaign
+    ids = {e.id: e for e in camp.exclusions}
+    for eid, e in ids.items():
+        f = app.exclusions.get(eid)
+        if f is None or f.value is None:
+            err("exclusion-undeclared", f"未声明是否存在排除情形 {eid}：{e.text}", f.loc if f else app.loc, f"排除情形/{eid}")
+        elif f.value:
+            err("exclusion", f"声明近三年存在排除情形 {eid}：{e.text}——按 {sel.year} 年度通知不得申报", f.loc,
+                f"排除情形/{eid}")
+    for eid, f in app.exclusions.items():
+        if eid not in ids:
+            warn("exclusion-unknown", f"排除情形编号 {eid} 不是 {sel.year} 年度通知中的情形（{'、'.join(ids)}），已忽略",
+                 f.loc, f"排除情形/{eid}")
+
+
+def _park(app, err):
+    lvl = app.info.get("park_level")
+    if lvl and lvl.value and lvl.value not in ("国家级", "省级"):
+        err("park-level", f"园区级别为“{lvl.value}”：推荐的绿色工业园区须为省级及以上工业园区", lvl.loc, "园区级别")
+    for key, label in (("has_boundary", "具有法定边界和范围"), ("manufacturing_function", "以产品制造和能源供给为主要功能")):
+        f = app.info.get(key)
+        if f and f.value is False:
+            err("park-condition", f"不满足“{label}”的条件", f.loc, label)
+    for yf in app.years:
+        if yf.value_added_share is not None and yf.value_added_share <= 50:
+            err("park-share", f"{yf.year} 年工业增加值占比 {yf.value_added_share:g}%：须超过 50%", yf.share_loc or yf.loc,
+                "工业增加值占比")
+        elif yf.value_added_share is None:
+            err("park-share", f"{yf.year} 年未填写工业增加值占比（须超过 50%）", yf.share_loc or yf.loc, "工业增加值占比")
+
+
+def _energy(app, rep: CheckReport, table, err, warn):
+    for yf in app.years:
+        ye = year_energy(app.energy, yf.year, table)
+        rep.energy[yf.year] = ye
+        for c in ye.carriers:
+            if c.problem:
+                err("energy-carrier", c.problem, next((u.loc for u in app.energy if u.carrier == c.carrier), None), "能源消费")
+        if not ye.carriers or ye.tce is None or yf.energy_total is None:
+            continue
+        diff = abs(ye.tce - yf.energy_total) / max(ye.tce, 1e-9)
+        if diff > ENERGY_TOLERANCE:
+            note = f"；其中 {'、'.join(ye.unverified)} 的系数未经核实" if ye.unverified else ""
+            err("energy-sum", f"{yf.year} 年申报综合能耗 {yf.energy_total:,.1f} tce，与各能源品种按 GB/T 2589-2020 "
+                f"{BASIS}折算之和 {ye.tce:,.1f} tce 相差 {diff:.1%}（允许 {ENERGY_TOLERANCE:.0%}）{note}", yf.loc, "综合能耗")
+    # unit energy consumption vs 综合能耗 / 产量
+    totals = {yf.year: yf.energy_total for yf in app.years if yf.energy_total}
+    for yr, total in totals.items():
+        prods = [p for p in app.products if yr in p.output and yr in p.unit_energy and p.output[yr]]
+        if not prods:
+            continue
+        if len(app.products) == 1:
+            p = prods[0]
+            computed = total * 1000.0 / p.output[yr]
+            declared = p.unit_energy[yr]
+            diff = abs(declared - computed) / max(computed, 1e-9)
+            if diff > UNIT_ENERGY_TOLERANCE:
+                err("unit-energy", f"{yr} 年“{p.name}”单位产品综合能耗申报 {declared:,.1f}，按综合能耗/产量计算为 "
+                    f"{computed:,.1f} kgce/{p.unit or '单位'}，相差 {diff:.1%}（单一产品，允许 {UNIT_ENERGY_TOLERANCE:.0%}）",
+                    p.year_locs.get(yr, p.loc), "单位产品综合能耗")
+        else:
+            share = sum(p.unit_energy[yr] * p.output[yr] for p in prods) / 1000.0
+            if share > total * (1 + ENERGY_TOLERANCE):
+                err("unit-energy", f"{yr} 年各产品单位产品综合能耗×产量之和 {share:,.1f} tce 超过全厂综合能耗 {total:,.1f} tce",
+                    prods[0].loc, "单位产品综合能耗")
+
+
+def _benchmark_claims(app, cat, sel: Selection, err, warn):
+    from ..catalogue.applicable import which
+    industry = app.get("industry") or "（未填写）"
+    for p in app.products:
+        if not p.claims_benchmark:
+            continue
+        rows = [h for h in which(cat, industry, sel.year, app.category, p.name).benchmarks
+                if h.table.id in sel.campaign.benchmark_tables and "benchmark" in h.table.levels]
+        known = [h for h in rows if h.row.known and h.row.values.get("benchmark") and h.row.values["benchmark"].known]
+        if not known:
+            what = f"（应见：{rows[0].row.missing}）" if rows and rows[0].row.missing else ""
+            warn("benchmark-claim", f"声明“{p.name}”达到标杆水平，但对应的标杆值未收录{what}，无法核对", p.loc, "声明达到标杆水平")
+            continue
+        h = known[0]
+        bench = h.row.values["benchmark"].value
+        if not p.unit_energy:
+            err("benchmark-claim", f"声明“{p.name}”达到标杆水平，但没有填写单位产品综合能耗", p.loc, "单位产品综合能耗")
+            continue
+        last = max(p.unit_energy)
+        val = p.unit_energy[last]
+        worse = val > bench if h.row.better == "lower" else val < bench
+        if worse:
+            err("benchmark-claim", f"声明“{p.name}”达到标杆水平，但 {last} 年单位产品综合能耗 {val:g} {h.row.unit}"
+                f"{'高于' if h.row.better == 'lower' else '低于'}标杆水平 {bench:g}（{h.document}）",
+                p.year_locs.get(last, p.loc), "声明达到标杆水平")
+
+
+def _answers(app, sel: Selection, err, warn):
+    rb = sel.rulebook
+    gate_ids = {g.id for g in rb.gates}
+    mandatory = {g.id for g in rb.gates if g.mandatory}
+    ind_ids = {i.id for i in rb.indicators()}
+    for a in app.gates:
+        if a.id not in gate_ids:
+            warn("unknown-item", f"基本要求编号 {a.id} 不在《{rb.title}》中，已忽略", a.loc, "基本要求")
+        elif a.result == "不符合" and a.id in mandatory:
+            err("gate-failed", f"基本要求 {a.id} 不符合（一票否决）", a.loc, "基本要求")
+    answered = {a.id for a in app.gates if a.result}
+    for g in rb.gates:
+        if g.id not in answered and g.mandatory:
+            err("gate-unanswered", f"未填写基本要求 {g.id}：{g.text}", app.loc, "基本要求")
+    for a in app.answers:
+        if a.id not in ind_ids:
+            warn("unknown-item", f"指标编号 {a.id} 不在《{rb.title}》中，已忽略", a.loc, "指标")
+    have = {a.id for a in app.answers if a.result or a.value is not None}
+    missing = [i for i in rb.indicators() if i.id not in have]
+    if missing:
+        warn("indicator-unanswered", f"有 {len(missing)} 项指标未填写：{'、'.join(i.id for i in missing[:10])}"
+             f"{'…' if len(missing) > 10 else ''}（这些指标按未得分处理）", app.loc, "指标")
