@@ -106,6 +106,8 @@ class _YamlReader:
     def read(self) -> tuple[Application, list[Finding]]:
         data, probs = read_yaml(self.path, self.disp)
         if data is None:
+            if not probs:
+                raise GmdocsError(f"{self.disp}: 申报数据文件是空的（可用 gmdocs init 生成模板）", EXIT_BAD_INPUT)
             raise GmdocsError(f"无法读取申报数据：{probs[0]}", EXIT_BAD_INPUT, probs)
         if not isinstance(data, LDict):
             raise GmdocsError(f"{self.disp}: 申报数据文件顶层应为映射（类别: …、基本信息: …）", EXIT_BAD_INPUT)

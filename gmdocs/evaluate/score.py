@@ -291,7 +291,7 @@ def score(app: Application, cat: Catalogue, year: int | None = None) -> Evaluati
         elif any(r.points is None for r in results):
             withheld = "组内有指标未能计分：" + "、".join(r.id for r in results if r.points is None)
         maxp = sum(r.max_points for r in results) if all(r.max_points is not None for r in results) and results else None
-        pts = sum(r.points for r in results) if withheld is None else None
+        pts = round(sum(r.points for r in results), 2) if withheld is None else None
         if sc.method == "weighted" and withheld is None:
             if weight is None:
                 _need(ev, g.weight, f"{rb.id}/groups/{g.id}/weight", f"组 {g.name} 的权重")
