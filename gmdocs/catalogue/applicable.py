@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from ..errors import EXIT_BAD_INPUT, GmdocsError
@@ -13,11 +14,13 @@ from .query import BenchmarkHit, table_document_label
 _SUFFIX = re.compile(r"(行业|工业|制造业|制造|生产|产业|业)$")
 
 
+@lru_cache(maxsize=4096)
 def _norm(name: str) -> str:
     s = unicodedata.normalize("NFKC", name).strip().replace(" ", "")
     return _SUFFIX.sub("", s) or s
 
 
+@lru_cache(maxsize=16384)
 def industry_score(query: str, name: str) -> int:
     """3 = same industry, 2 = one name contains the other (水泥 / 水泥熟料), 0 = unrelated."""
     q, n = _norm(query), _norm(name)
