@@ -479,3 +479,73 @@ def init_cmd(ctx, category, year, output, source, force):
         raise GmdocsError(f"--from 文件的类别是 {app.category}，与命令中的 {category} 不一致", EXIT_BAD_INPUT)
     path = init_file(_catalogue(ctx), category, year, output, force, app)
     click.echo(f"已生成：{path}")
+
+
+# ---------------------------------------------------------------- documents
+@main.command("build", context_settings=CONTEXT)
+@click.argument("file", type=click.Path())
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False), help="输出文件夹。")
+@click.option("--year", type=int, help="推荐工作年度（默认取文件中的“年度”）。")
+@click.option("--report", type=click.Choice(["self", "third-party"]), default="self", show_default=True,
+              help="自评价报告或第三方评价报告。")
+@click.option("--pdf/--no-pdf", default=True, show_default=True, help="是否用 LibreOffice 转 PDF 并合并申报材料。")
+@click.option("--draft", is_flag=True, help="数据有错误时仍生成，每页标明“草稿”。")
+@click.option("--template", type=click.Path(dir_okay=False), help="使用自己的 DOCX 模板（生成前先检查模板）。")
+@click.option("--evaluator", type=click.Path(dir_okay=False), help="评价机构信息（第三方评价报告必需），见 examples/评价机构.yaml。")
+@click.option("--force", is_flag=True, help="覆盖已存在的输出文件。")
+@click.pass_context
+@handles_errors
+def build_cmd(ctx, file, out_dir, year, report, pdf, draft, template, evaluator, force):
+    """生成申报文件：检查 → 评分 → 填写报告模板 → 交叉核对 → 转 PDF → 合并为一个带书签的申报材料汇编。
+
+    数据有错误时拒绝生成（加 --draft 则生成标明“草稿”的文件）；不加 --force 不覆盖已有文件。
+
+    \b
+    示例：
+      gmdocs build examples/硅铁厂-申报数据.yaml -o 输出
+      gmdocs build 申报数据.xlsx -o 输出 --report third-party --evaluator 评价机构.yaml
+      gmdocs build 申报数据.yaml -o 输出 --no-pdf --template 我的模板.docx
+    """
+    from .documents.build import build
+    res = build(file, out_dir, _catalogue(ctx), year, report, pdf, force, draft, template, evaluator,
+                progress=lambda s: click.echo(s, err=True))
+    for w in res.warnings:
+        click.echo(f"警告：{w}", err=True)
+    click.echo(f"已交叉核对文档中的 {res.crosschecked} 个数值。", err=True)
+    for p in res.written:
+        click.echo(f"已写入：{p}")
+    if res.pages:
+        click.echo(f"申报材料汇编共 {res.pages} 页，书签：{'、'.join(res.bookmarks)}", err=True)
+
+
+@main.group(context_settings=CONTEXT)
+def template():
+    """报告模板。"""
+
+
+@template.command("lint", context_settings=CONTEXT)
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON。")
+@handles_errors
+def template_lint(files, as_json):
+    """检查 DOCX 模板：未知变量/字段、被拆分的标签、不配对的 {%tr%}/{%p%} 块、标签中的中文引号，一次列出全部问题及位置。
+
+    有问题时退出码为 1。
+
+    \b
+    示例：
+      gmdocs template lint templates/绿色工厂自评价报告.docx
+      gmdocs template lint 我的模板.docx --json
+    """
+    from .documents.lint import lint_template
+    found = []
+    for f in files:
+        found += lint_template(f)
+    if as_json:
+        _echo_json({"files": list(files), "count": len(found),
+                    "problems": [{"file": p.file, "where": p.where, "message": p.message} for p in found]})
+    else:
+        for p in found:
+            click.echo(str(p))
+        click.echo(f"共 {len(found)} 处问题。" if found else "模板检查通过。", err=True)
+    sys.exit(EXIT_PROBLEMS if found else EXIT_OK)

@@ -40,3 +40,14 @@ def cache_dir() -> Path:
         return Path(env)
     from platformdirs import user_cache_dir
     return Path(user_cache_dir("gmdocs", appauthor=False))
+
+
+def templates_dir() -> Path:
+    """The shipped DOCX templates: $GMDOCS_TEMPLATES, the source tree, or the installed copy."""
+    env = os.environ.get("GMDOCS_TEMPLATES")
+    if env:
+        return Path(env)
+    here = Path(__file__).resolve().parent.parent / "templates"
+    if here.is_dir():
+        return here
+    return Path(sysconfig.get_paths()["data"]) / "share" / "gmdocs" / "templates"

@@ -5,6 +5,7 @@ and the three data years, so the applicant fills in values rather than structure
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from ..catalogue.load import Catalogue
@@ -90,6 +91,8 @@ def yaml_text(sk: dict) -> str:
     L += ["", "# 近三年是否存在下列情形（是 / 否）；存在任一情形的不得申报", "排除情形:"]
     for e in sk["exclusions"]:
         L.append(f"  {e.id}:    # {e.text}")
+    L += ["", "# 证明材料（PDF），gmdocs build 会把它们合并进申报材料汇编；文件路径相对于本文件所在目录",
+          "附件:", "#  - 名称: 营业执照", "#    文件: 证明材料/营业执照.pdf"]
     return "\n".join(L) + "\n"
 
 
@@ -102,7 +105,7 @@ def _yes_no(v):
     return None if v is None else ("是" if v else "否")
 
 
-def _prefill(wb, app) -> None:
+def _prefill(wb, app, app_dir: str | None = None) -> None:
     """Write an application's values into a freshly made blank workbook."""
     from .spec import INFO_FIELDS
     info = wb["基本信息"]
@@ -142,6 +145,9 @@ def _prefill(wb, app) -> None:
             if val_col:
                 ws.cell(r, val_col, a.value)
             ws.cell(r, ev_col, a.evidence)
+    at = wb["附件"]
+    for a in app.attachments:
+        at.append([a.name, os.path.relpath(a.path, app_dir) if app_dir else a.path])
     ex = wb["排除情形"]
     rows = {str(ex.cell(r, 1).value): r for r in range(2, ex.max_row + 1)}
     for eid, f in app.exclusions.items():
@@ -244,8 +250,10 @@ def write_xlsx(sk: dict, path: Path, force: bool, app=None) -> Path:
             ex.append([e.id, e.text, None])
             ex.cell(ex.max_row, 2).alignment = Alignment(wrap_text=True, vertical="top")
         dropdown(ex, '"' + ",".join(YES_NO) + '"', f"C2:C{max(2, ex.max_row)}", "是 / 否")
+        at = wb.create_sheet("附件")
+        header(at, ["名称", "文件（PDF，相对于本文件所在目录）"], [30, 60])
         if app is not None:
-            _prefill(wb, app)
+            _prefill(wb, app, str(Path(app.source).resolve().parent) if app.source else None)
         wb.save(tmp)
 
     return atomic_write(path, write, force)

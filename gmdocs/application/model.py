@@ -71,6 +71,13 @@ class Answer:
 
 
 @dataclass
+class Attachment:
+    name: str
+    path: str | None          # resolved against the input file's folder
+    loc: Loc
+
+
+@dataclass
 class Application:
     category: str                      # factory / park / supply-chain
     year: int | None                   # campaign year
@@ -82,6 +89,7 @@ class Application:
     answers: list[Answer] = field(default_factory=list)
     gates: list[Answer] = field(default_factory=list)
     exclusions: dict[str, Field] = field(default_factory=dict)   # exclusion id → Field(bool)
+    attachments: list[Attachment] = field(default_factory=list)  # PDF evidence for the package
     loc: Loc | None = None
 
     def get(self, key: str, default=None):

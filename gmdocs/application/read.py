@@ -12,12 +12,12 @@ from pathlib import Path
 from ..catalogue.yamlsrc import LDict, LList, display_path, read_yaml
 from ..errors import EXIT_BAD_INPUT, GmdocsError
 from ..findings import ERROR, WARNING, Finding
-from .model import Answer, Application, EnergyUse, Field, Loc, ProductOutput, YearFigures
+from .model import Answer, Application, Attachment, EnergyUse, Field, Loc, ProductOutput, YearFigures
 from .spec import (CATEGORY_LABELS, INFO_FIELDS, LABEL_TO_CATEGORY, PARK_YEAR_EXTRA, RESULTS, YEAR_FIELDS,
                    FieldSpec)
 from .values import clean_text, to_bool, to_date, to_int, to_number, to_year
 
-SHEETS = ("说明", "基本信息", "经济与能源汇总", "能源消费", "产品", "基本要求", "指标", "排除情形")
+SHEETS = ("说明", "基本信息", "经济与能源汇总", "能源消费", "产品", "基本要求", "指标", "排除情形", "附件")
 
 
 class Collector:
@@ -114,7 +114,7 @@ class _YamlReader:
         for pr in probs:
             self.c.error(Loc(self.disp, str(pr.line or ""), "yaml"), pr.field, pr.message)
         c = self.c
-        known = {"类别", "年度", "基本信息", "经济与能源汇总", "能源消费", "产品", "基本要求", "指标", "排除情形", "说明"}
+        known = {"类别", "年度", "基本信息", "经济与能源汇总", "能源消费", "产品", "基本要求", "指标", "排除情形", "附件", "说明"}
         for k in data:
             if k not in known:
                 c.warn(self.loc(data, k), str(k), f"未知的键，已忽略（可用：{'、'.join(sorted(known))}）")
@@ -149,6 +149,13 @@ class _YamlReader:
         app.gates = self._answers(data, "基本要求")
         app.answers = self._answers(data, "指标")
         self._exclusions(data, app)
+        for item in self._list(data, "附件"):
+            name, file = clean_text(item.get("名称")), clean_text(item.get("文件"))
+            loc = self.loc(item)
+            if not name or not file:
+                self.c.error(loc, "附件", "每个附件要写“名称”和“文件”（PDF 路径，相对于本文件所在目录）", code="required")
+                continue
+            app.attachments.append(Attachment(name, str((self.path.parent / file)), loc))
         return app, c.findings
 
     def _list(self, data, key) -> list:
@@ -333,6 +340,17 @@ class _XlsxReader:
         app.gates = self._answers(wb, "基本要求", result_col=3, evidence_col=4, value_col=None)
         app.answers = self._answers(wb, "指标", result_col=5, evidence_col=7, value_col=6)
         self._exclusions(wb, app)
+        ws = self._sheet(wb, "附件")
+        if ws is not None:
+            for r in range(2, ws.max_row + 1):
+                name, file = clean_text(ws.cell(r, 1).value), clean_text(ws.cell(r, 2).value)
+                if not name and not file:
+                    continue
+                loc = self.loc("附件", f"A{r}")
+                if not name or not file:
+                    c.error(loc, "附件", "每个附件要写名称和文件（PDF 路径，相对于本文件所在目录）", code="required")
+                    continue
+                app.attachments.append(Attachment(name, str(self.path.parent / file), loc))
         return app, c.findings
 
     def _sheet(self, wb, name):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..application.model import Application, Loc
 from ..catalogue.load import Catalogue
@@ -79,6 +80,11 @@ def check(app: Application, cat: Catalogue, year: int | None = None,
         _benchmark_claims(app, cat, sel, err, warn)
     if sel.rulebook is not None:
         _answers(app, sel, err, warn)
+    for a in app.attachments:
+        if not Path(a.path).is_file():
+            err("attachment", f"附件“{a.name}”的文件不存在：{a.path}", a.loc, "附件")
+        elif Path(a.path).suffix.lower() != ".pdf":
+            err("attachment", f"附件“{a.name}”不是 PDF 文件：{a.path}", a.loc, "附件")
     return rep
 
 

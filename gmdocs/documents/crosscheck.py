@@ -1,0 +1,68 @@
+"""Re-read a rendered DOCX and check that what it prints matches the evaluation."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..application.model import Application
+from ..evaluate.score import Evaluation
+from .context import indicator_codes, points, score_text, total_text
+
+
+def crosscheck(docx: Path, app: Application, ev: Evaluation, draft: bool = False) -> tuple[list[str], int]:
+    """Problems found (Chinese) and how many printed values were compared."""
+    from docx import Document
+    doc = Document(str(docx))
+    texts = [p.text for p in doc.paragraphs]
+    headers = []
+    for s in doc.sections:
+        for h in (s.header, s.first_page_header):
+            headers += [p.text for p in h.paragraphs]
+    problems: list[str] = []
+    checked = 0
+    cells_text = []
+    codes = indicator_codes(ev)
+    scores = {codes[r.id]: score_text(r) for r in ev.indicators}
+    groups = {g.name: points(g.points) for g in ev.groups}
+    total = total_text(ev)
+    seen_scores = set()
+    for t in doc.tables:
+        rows = [[c.text.strip() for c in r.cells] for r in t.rows]
+        for r in rows:
+            cells_text += r
+        if not rows:
+            continue
+        head = rows[0]
+        if "编号" in head and "得分/满分" in head:
+            col = head.index("得分/满分")
+            for r in rows[1:]:
+                if r and r[0] in scores and col < len(r):
+                    checked += 1
+                    seen_scores.add(r[0])
+                    if r[col] != scores[r[0]]:
+                        problems.append(f"指标 {r[0]} 的得分在文档中为 {r[col]!r}，计算结果为 {scores[r[0]]!r}")
+        if "一级指标" in head and "得分" in head:
+            col = head.index("得分")
+            for r in rows[1:]:
+                if r and r[0] in groups and col < len(r):
+                    checked += 1
+                    if r[col] != groups[r[0]]:
+                        problems.append(f"一级指标 {r[0]} 的得分在文档中为 {r[col]!r}，计算结果为 {groups[r[0]]!r}")
+        for r in rows:
+            if len(r) >= 2 and r[0] in ("总分", "指标得分"):
+                checked += 1
+                if r[1] != total:
+                    problems.append(f"{r[0]}在文档中为 {r[1]!r}，计算结果为 {total!r}")
+    everything = "\n".join(texts + cells_text + headers)
+    for label, value in (("名称", app.name), ("统一社会信用代码", app.get("uscc"))):
+        if value:
+            checked += 1
+            if str(value) not in everything:
+                problems.append(f"文档中找不到{label} {value!r}")
+    missing = [i for i in scores if i not in seen_scores]
+    if seen_scores and missing:
+        problems.append(f"文档的指标表缺少 {len(missing)} 项指标：{'、'.join(missing[:8])}")
+    if draft:
+        checked += 1
+        if not any("草稿" in h for h in headers):
+            problems.append("草稿文档的页眉中没有“草稿”标记")
+    return problems, checked

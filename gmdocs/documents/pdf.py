@@ -1,0 +1,166 @@
+"""PDF: DOCX → PDF with LibreOffice (headless, own temporary profile, timeout), and the one-file
+submission package with pypdf (目录 page, a bookmark per document and attachment, page labels)."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import GmdocsError
+
+EXIT_TOOL = 3
+CONVERT_TIMEOUT_S = int(os.environ.get("GMDOCS_SOFFICE_TIMEOUT", "180"))
+
+# LibreOffice font replacement: the government fonts the templates name → installed CJK fonts.
+_FONT_TABLE = (("仿宋", "Noto Serif CJK SC"), ("仿宋_GB2312", "Noto Serif CJK SC"), ("FangSong", "Noto Serif CJK SC"),
+               ("宋体", "Noto Serif CJK SC"), ("SimSun", "Noto Serif CJK SC"), ("楷体", "Noto Serif CJK SC"),
+               ("黑体", "Noto Sans CJK SC"), ("SimHei", "Noto Sans CJK SC"),
+               ("Times New Roman", "Liberation Serif"))
+
+
+def find_soffice() -> str:
+    env = os.environ.get("GMDOCS_SOFFICE")
+    if env:
+        if Path(env).exists() or shutil.which(env):
+            return env
+        raise GmdocsError(f"环境变量 GMDOCS_SOFFICE 指向的 LibreOffice 不存在：{env}", EXIT_TOOL)
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    raise GmdocsError("未找到 LibreOffice（soffice），无法转换 PDF。请安装 LibreOffice（Debian/Ubuntu："
+                      "apt-get install libreoffice-writer-nogui fonts-noto-cjk），或加 --no-pdf 只生成 DOCX。", EXIT_TOOL)
+
+
+def _profile(base: Path) -> str:
+    """A private LibreOffice profile with the CJK font replacement table."""
+    user = base / "user"
+    user.mkdir(parents=True, exist_ok=True)
+    items = ['<item oor:path="/org.openoffice.Office.Common/Font/Substitution">'
+             '<prop oor:name="Replacement" oor:op="fuse"><value>true</value></prop></item>']
+    for i, (src, dst) in enumerate(_FONT_TABLE):
+        items.append(
+            f'<item oor:path="/org.openoffice.Office.Common/Font/Substitution/FontPairs">'
+            f'<node oor:name="_{i}" oor:op="replace">'
+            f'<prop oor:name="Always" oor:op="fuse"><value>true</value></prop>'
+            f'<prop oor:name="OnScreenOnly" oor:op="fuse"><value>false</value></prop>'
+            f'<prop oor:name="ReplaceFont" oor:op="fuse"><value>{src}</value></prop>'
+            f'<prop oor:name="SubstituteFont" oor:op="fuse"><value>{dst}</value></prop></node></item>')
+    (user / "registrymodifications.xcu").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
+        'xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        + "".join(items) + "</oor:items>\n", encoding="utf-8")
+    return base.resolve().as_uri()
+
+
+def to_pdf(docx: Path, outdir: Path) -> Path:
+    soffice = find_soffice()
+    with tempfile.TemporaryDirectory(prefix="gmdocs-lo-") as prof:
+        cmd = [soffice, "--headless", "--norestore", "--nolockcheck", f"-env:UserInstallation={_profile(Path(prof))}",
+               "--convert-to", "pdf", "--outdir", str(outdir), str(docx)]
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=CONVERT_TIMEOUT_S)
+        except subprocess.TimeoutExpired as exc:
+            raise GmdocsError(f"LibreOffice 转换 PDF 超时（{CONVERT_TIMEOUT_S} 秒）：{docx.name}", EXIT_TOOL) from exc
+        except OSError as exc:
+            raise GmdocsError(f"无法运行 LibreOffice（{soffice}）：{exc}", EXIT_TOOL) from exc
+    out = outdir / (docx.stem + ".pdf")
+    if proc.returncode != 0 or not out.exists():
+        detail = (proc.stderr or proc.stdout or "").strip().splitlines()[-1:] or ["无输出"]
+        raise GmdocsError(f"LibreOffice 未能把 {docx.name} 转换为 PDF（退出码 {proc.returncode}）：{detail[0]}", EXIT_TOOL)
+    return out
+
+
+def page_texts(pdf: Path) -> list[str]:
+    from pypdf import PdfReader
+    return [(p.extract_text() or "") for p in PdfReader(str(pdf)).pages]
+
+
+@dataclass
+class Part:
+    title: str
+    path: Path
+    attachment: bool = False
+
+
+def check_attachment(path: Path, label: str) -> int:
+    """Page count of a user's attachment; a clear error for a missing, encrypted or broken PDF."""
+    import logging
+
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    if not path.exists():
+        raise GmdocsError(f"附件“{label}”的文件不存在：{path}", 2)
+    if path.suffix.lower() != ".pdf":
+        raise GmdocsError(f"附件“{label}”不是 PDF 文件：{path}", 2)
+    try:
+        reader = PdfReader(str(path))
+        if reader.is_encrypted:
+            raise GmdocsError(f"附件“{label}”是加密的 PDF，无法合并：{path}（请提供未加密的文件）", 2)
+        n = len(reader.pages)
+    except GmdocsError:
+        raise
+    except (PdfReadError, OSError, ValueError, KeyError, TypeError) as exc:
+        raise GmdocsError(f"附件“{label}”的 PDF 已损坏或无法读取：{path}（{exc}）", 2) from exc
+    if n == 0:
+        raise GmdocsError(f"附件“{label}”的 PDF 没有页面：{path}", 2)
+    return n
+
+
+def _copy_outline(writer, reader, items, parent, offset: int) -> None:
+    """Nest a document's own bookmarks (its headings) under its entry in the package."""
+    last = None
+    for item in items:
+        if isinstance(item, list):
+            if last is not None:
+                _copy_outline(writer, reader, item, last, offset)
+            continue
+        try:
+            page = reader.get_destination_page_number(item)
+        except Exception:      # a bookmark without a page destination: skip it
+            continue
+        last = writer.add_outline_item(item.title, offset + page, parent=parent)
+
+
+def package(parts: list[Part], toc_pdf_maker, out: Path) -> dict:
+    """Merge documents and attachments behind a 目录 page. `toc_pdf_maker(entries) -> Path` renders the
+    目录 page(s) for [(title, first_page, is_attachment)]. Returns a summary (pages, bookmarks)."""
+    from pypdf import PdfReader, PdfWriter
+    counts = [len(PdfReader(str(p.path)).pages) if not p.attachment else check_attachment(p.path, p.title)
+              for p in parts]
+    toc_pages = 1
+    for _ in range(3):   # the 目录 may itself take more than one page
+        starts, page = [], toc_pages + 1
+        for n in counts:
+            starts.append(page)
+            page += n
+        toc_pdf = toc_pdf_maker([(p.title, s - toc_pages, p.attachment) for p, s in zip(parts, starts)])
+        got = len(PdfReader(str(toc_pdf)).pages)
+        if got == toc_pages:
+            break
+        toc_pages = got
+    writer = PdfWriter()
+    writer.append(str(toc_pdf), import_outline=False)
+    writer.add_outline_item("目录", 0)
+    attach_parent = None
+    for p, start in zip(parts, starts):
+        writer.append(str(p.path), import_outline=False)
+        if p.attachment:
+            if attach_parent is None:
+                attach_parent = writer.add_outline_item("附件", start - 1)
+            writer.add_outline_item(p.title, start - 1, parent=attach_parent)
+        else:
+            parent = writer.add_outline_item(p.title, start - 1)
+            reader = PdfReader(str(p.path))
+            _copy_outline(writer, reader, reader.outline, parent, start - 1)
+    total = len(writer.pages)
+    writer.set_page_label(0, toc_pages - 1, style="/r")
+    writer.set_page_label(toc_pages, total - 1, style="/D", start=1)
+    writer.page_mode = "/UseOutlines"
+    with open(out, "wb") as fh:
+        writer.write(fh)
+    return {"pages": total, "toc_pages": toc_pages, "starts": starts}
