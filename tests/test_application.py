@@ -32,7 +32,8 @@ def variant(tmp_path, old, new, src=FESI, name="v.yaml"):
     text = src.read_text(encoding="utf-8")
     assert old in text, old
     p = tmp_path / name
-    p.write_text(text.replace(old, new, 1), encoding="utf-8")
+    text = text.replace(old, new, 1).replace("文件: 证明材料/", f"文件: {EX.as_posix()}/证明材料/")
+    p.write_text(text, encoding="utf-8")
     return p
 
 
@@ -135,6 +136,7 @@ def test_xlsx_errors_name_sheet_and_cell(cli, tmp_path):
 
 def test_bom_and_text_numbers_load(cli, tmp_path):
     text = FESI.read_text(encoding="utf-8").replace("工业增加值: 58600", "工业增加值: \"58,600\"")
+    text = text.replace("文件: 证明材料/", f"文件: {EX.as_posix()}/证明材料/")
     p = tmp_path / "带BOM的文件.yaml"
     p.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
     r = cli("check", str(p))

@@ -26,6 +26,9 @@ TITLES = {("factory", "self"): "绿色工厂自评价报告", ("park", "self"): 
 UNIT_LABEL = {"factory": "申报单位", "park": "申报园区", "supply-chain": "申报单位"}
 INTRO = {"factory": "工厂基本情况", "park": "园区基本情况", "supply-chain": "企业基本情况"}
 
+# Every 基本信息 field of any category (empty where the category has no such field).
+APPLICANT_FIELDS = tuple(dict.fromkeys(["name", "uscc"] + [s.id for specs in INFO_FIELDS.values() for s in specs]))
+
 EVALUATOR_FIELDS = (("name", "机构名称"), ("uscc", "统一社会信用代码"), ("address", "地址"), ("legal_rep", "法定代表人"),
                     ("contact", "联系人"), ("phone", "联系电话"), ("author", "报告编写人"), ("reviewer", "报告审核人"),
                     ("members", "评价组成员"), ("site_visit", "现场评价日期"))
@@ -197,8 +200,9 @@ def build_context(app: Application, rep: CheckReport, ev: Evaluation, cat: Catal
         if a.evidence:
             n += 1
             evidence.append({"n": str(n), "item": a.id, "evidence": a.evidence})
-    info = {s.id: ("" if (f := app.info.get(s.id)) is None or f.value is None else str(f.value))
-            for s in INFO_FIELDS[app.category]}
+    info = {fid: "" for fid in APPLICANT_FIELDS}
+    info.update({s.id: ("" if (f := app.info.get(s.id)) is None or f.value is None else str(f.value))
+                 for s in INFO_FIELDS[app.category]})
     info["profile"] = info.get("profile") or "（未填写简介）"
     notice = cat.policies.get(camp.notice.value) if camp and camp.notice is not None and camp.notice.known else None
     docs = []
@@ -281,7 +285,7 @@ _ROW = lambda *keys: [dict.fromkeys(keys, "*")]  # noqa: E731
 SCHEMA = {
     "doc": dict.fromkeys(("title", "kind", "year", "date", "unit_label", "intro_heading", "category_name", "header",
                           "draft_note", "year_extra_label"), "*"),
-    "applicant": "*",                     # the category's 基本信息 fields by id, plus name and uscc
+    "applicant": dict.fromkeys(APPLICANT_FIELDS, "*"),     # 基本信息 by field id (see application/spec.py)
     "info_rows": _ROW("label", "value"),
     "evaluator": {**dict.fromkeys([k for k, _ in EVALUATOR_FIELDS], "*"),
                   **dict.fromkeys(("highlights", "process_intro", "qualification"), "*"),

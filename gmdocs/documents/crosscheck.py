@@ -10,25 +10,18 @@ from .context import indicator_codes, points, score_text, total_text
 
 def crosscheck(docx: Path, app: Application, ev: Evaluation, draft: bool = False) -> tuple[list[str], int]:
     """Problems found (Chinese) and how many printed values were compared."""
-    from docx import Document
-    doc = Document(str(docx))
-    texts = [p.text for p in doc.paragraphs]
-    headers = []
-    for s in doc.sections:
-        for h in (s.header, s.first_page_header):
-            headers += [p.text for p in h.paragraphs]
+    from .docxml import read_docx, tables
+    paras = read_docx(docx)
+    texts = [p.text for p in paras if p.part == "word/document.xml"]
+    headers = [p.text for p in paras if "header" in p.part]
     problems: list[str] = []
     checked = 0
-    cells_text = []
     codes = indicator_codes(ev)
     scores = {codes[r.id]: score_text(r) for r in ev.indicators}
     groups = {g.name: points(g.points) for g in ev.groups}
     total = total_text(ev)
     seen_scores = set()
-    for t in doc.tables:
-        rows = [[c.text.strip() for c in r.cells] for r in t.rows]
-        for r in rows:
-            cells_text += r
+    for rows in tables(paras).values():
         if not rows:
             continue
         head = rows[0]
@@ -52,7 +45,7 @@ def crosscheck(docx: Path, app: Application, ev: Evaluation, draft: bool = False
                 checked += 1
                 if r[1] != total:
                     problems.append(f"{r[0]}在文档中为 {r[1]!r}，计算结果为 {total!r}")
-    everything = "\n".join(texts + cells_text + headers)
+    everything = "\n".join(texts + headers)
     for label, value in (("名称", app.name), ("统一社会信用代码", app.get("uscc"))):
         if value:
             checked += 1

@@ -57,30 +57,15 @@ def _text(p: Path) -> Extracted:
 def _docx(p: Path) -> Extracted:
     import zipfile
 
-    from docx import Document
-    from docx.opc.exceptions import PackageNotFoundError
+    from lxml import etree
+
+    from .docxml import read_docx
     try:
-        doc = Document(str(p))
-    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
+        paras = read_docx(p)
+    except (zipfile.BadZipFile, KeyError, OSError, etree.XMLSyntaxError) as exc:
         raise GmdocsError(f"无法打开 Word 文件（不是有效的 .docx）：{p}（{exc}）", EXIT_BAD_INPUT) from exc
     out = Extracted(str(p))
-    for i, para in enumerate(doc.paragraphs, 1):
-        if para.text.strip():
-            out.chunks.append(Chunk(f"第{i}段", para.text))
-    for t, table in enumerate(doc.tables, 1):
-        for r, row in enumerate(table.rows, 1):
-            seen = set()
-            for c, cell in enumerate(row.cells, 1):
-                if id(cell._tc) in seen:          # merged cells repeat
-                    continue
-                seen.add(id(cell._tc))
-                if cell.text.strip():
-                    out.chunks.append(Chunk(f"表格{t} 第{r}行第{c}列", cell.text))
-    for s, section in enumerate(doc.sections, 1):
-        for part, name in ((section.header, "页眉"), (section.footer, "页脚")):
-            text = "\n".join(x.text for x in part.paragraphs if x.text.strip())
-            if text:
-                out.chunks.append(Chunk(f"第{s}节{name}", text))
+    out.chunks = [Chunk(para.where, para.text) for para in paras if para.text.strip()]
     return out
 
 

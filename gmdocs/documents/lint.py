@@ -15,8 +15,7 @@ from lxml import etree
 
 from ..errors import EXIT_BAD_INPUT, GmdocsError
 from .context import SCHEMA
-
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+from .docxml import docx_parts, paragraphs_of
 TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 OPEN = re.compile(r"\{\{|\{%|\{#")
 SMART = "“”‘’＂"
@@ -35,67 +34,6 @@ class LintProblem:
 
     def __str__(self) -> str:
         return f"{self.file} {self.where}: {self.message}"
-
-
-@dataclass
-class _Para:
-    where: str
-    runs: list[str]
-
-    @property
-    def text(self) -> str:
-        return "".join(self.runs)
-
-
-def _run_text(r) -> str:
-    out = []
-    for el in r.iter():
-        if el.tag == W + "t":
-            out.append(el.text or "")
-        elif el.tag == W + "tab":
-            out.append("\t")
-    return "".join(out)
-
-
-def _paragraphs(xml: bytes, part: str) -> list[_Para]:
-    root = etree.fromstring(xml)
-    out = []
-    body_idx = 0
-    tables = {}
-    for p in root.iter(W + "p"):
-        cell = next((a for a in p.iterancestors(W + "tc")), None)
-        if cell is not None:
-            tbl = next(a for a in cell.iterancestors(W + "tbl"))
-            tnum = tables.setdefault(tbl, len(tables) + 1)
-            row = cell.getparent()
-            r = list(tbl.iterchildren(W + "tr")).index(row) + 1
-            c = list(row.iterchildren(W + "tc")).index(cell) + 1
-            where = f"表格{tnum} 第{r}行第{c}列"
-        else:
-            body_idx += 1
-            where = f"第{body_idx}段"
-        if part != "word/document.xml":
-            where = f"{_part_name(part)} {where}"
-        runs = [_run_text(r) for r in p.iter(W + "r")]
-        out.append(_Para(where, runs))
-    return out
-
-
-def _part_name(part: str) -> str:
-    if "header" in part:
-        return "页眉"
-    if "footer" in part:
-        return "页脚"
-    return part
-
-
-def _parts(path: Path) -> list[tuple[str, bytes]]:
-    try:
-        with zipfile.ZipFile(path) as z:
-            names = [n for n in z.namelist() if re.match(r"word/(document|header\d*|footer\d*)\.xml$", n)]
-            return [(n, z.read(n)) for n in sorted(names, key=lambda n: (n != "word/document.xml", n))]
-    except (zipfile.BadZipFile, OSError, KeyError) as exc:
-        raise GmdocsError(f"无法打开模板（不是有效的 .docx）：{path}（{exc}）", EXIT_BAD_INPUT) from exc
 
 
 def _schema_child(schema, attr):
@@ -182,9 +120,13 @@ def lint_template(path: str | Path) -> list[LintProblem]:
     stack: list[tuple[str, str, str]] = []          # (kind, block, where)
     scopes: list[dict] = []
     names = _Names(env, scopes)
-    for part, xml in _parts(path):
+    try:
+        parts = docx_parts(path)
+    except (zipfile.BadZipFile, OSError, KeyError) as exc:
+        raise GmdocsError(f"无法打开模板（不是有效的 .docx）：{path}（{exc}）", EXIT_BAD_INPUT) from exc
+    for part, xml in parts:
         try:
-            paras = _paragraphs(xml, part)
+            paras = paragraphs_of(xml, part)
         except etree.XMLSyntaxError as exc:
             problems.append(LintProblem(file, part, f"XML 无法解析：{exc}"))
             continue

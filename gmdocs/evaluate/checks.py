@@ -80,12 +80,18 @@ def check(app: Application, cat: Catalogue, year: int | None = None,
         _benchmark_claims(app, cat, sel, err, warn)
     if sel.rulebook is not None:
         _answers(app, sel, err, warn)
-    for a in app.attachments:
-        if not Path(a.path).is_file():
-            err("attachment", f"附件“{a.name}”的文件不存在：{a.path}", a.loc, "附件")
-        elif Path(a.path).suffix.lower() != ".pdf":
-            err("attachment", f"附件“{a.name}”不是 PDF 文件：{a.path}", a.loc, "附件")
+    _attachments(app, err)
     return rep
+
+
+def _attachments(app, err):
+    from ..documents.pdf import check_attachment
+    from ..errors import GmdocsError
+    for a in app.attachments:
+        try:
+            check_attachment(Path(a.path), a.name)
+        except GmdocsError as exc:
+            err("attachment", exc.message, a.loc, "附件")
 
 
 def _uscc(app, cat, err):

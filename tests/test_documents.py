@@ -1,0 +1,268 @@
+"""Documents: safe rendering, template lint, cross-check, build outputs, PDF package."""
+import shutil
+import zipfile
+
+import pytest
+from docx import Document
+from pypdf import PdfReader, PdfWriter
+
+from gmdocs.application.read import load_application
+from gmdocs.catalogue import read_catalogue
+from gmdocs.documents.context import SCHEMA, build_context
+from gmdocs.documents.lint import lint_template
+from gmdocs.evaluate.checks import check
+from gmdocs.evaluate.score import score
+
+from .conftest import ROOT, SHIPPED, as_json
+from .pdfmake import make_pdf
+
+EX = ROOT / "examples"
+FESI = EX / "硅铁厂-申报数据.yaml"
+HAS_SOFFICE = shutil.which("soffice") is not None
+CAT = read_catalogue(SHIPPED, use_user_data=False)
+
+
+def shape(value, schema, path="ctx"):
+    """Assert that a context value has exactly the keys the schema documents."""
+    if schema == "*":
+        return
+    if isinstance(schema, dict):
+        assert isinstance(value, dict), path
+        assert set(value) == set(schema), f"{path}: {sorted(set(value) ^ set(schema))}"
+        for k in schema:
+            shape(value[k], schema[k], f"{path}.{k}")
+    elif isinstance(schema, list):
+        assert isinstance(value, list), path
+        for i, item in enumerate(value):
+            shape(item, schema[0], f"{path}[{i}]")
+
+
+@pytest.mark.parametrize("name", ["硅铁厂", "水泥厂", "绿色园区", "汽车链主"])
+def test_context_matches_documented_schema(name):
+    app, found = load_application(EX / f"{name}-申报数据.yaml")
+    rep = check(app, CAT, None, found)
+    ctx = build_context(app, rep, score(app, CAT), CAT, "third-party", {"name": "机构"})
+    shape(ctx, SCHEMA)
+
+
+def docx_text(path):
+    doc = Document(str(path))
+    parts = [p.text for p in doc.paragraphs]
+    for t in doc.tables:
+        for r in t.rows:
+            parts += [c.text for c in r.cells]
+    for s in doc.sections:
+        parts += [p.text for p in s.header.paragraphs]
+    return "\n".join(parts)
+
+
+def yaml_variant(tmp_path, replace=(), name="a.yaml", src=FESI):
+    text = src.read_text(encoding="utf-8")
+    for old, new in replace:
+        assert old in text, old
+        text = text.replace(old, new)
+    text = text.replace("文件: 证明材料/", f"文件: {EX.as_posix()}/证明材料/")
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+@pytest.mark.parametrize("name", ["硅铁厂", "水泥厂", "绿色园区", "汽车链主"])
+def test_every_example_builds_docx_and_crosschecks(cli, tmp_path, name):
+    out = tmp_path / "out"
+    r = cli("build", str(EX / f"{name}-申报数据.yaml"), "-o", str(out), "--no-pdf")
+    assert r.exit_code == 0, r.output
+    docx = next(out.glob("*自评价报告.docx"))
+    text = docx_text(docx)
+    app, _ = load_application(EX / f"{name}-申报数据.yaml")
+    assert app.name in text and app.get("uscc") in text
+    assert "已交叉核对文档中的" in r.stderr
+    assert (out / "评价结果.json").exists() and (out / "标准查新报告.xlsx").exists()
+    assert not list(tmp_path.glob(".gmdocs-build-*")), "no staging folder left behind"
+
+
+def test_jinja_looking_name_special_characters_and_control_chars_print_literally(cli, tmp_path):
+    p = yaml_variant(tmp_path, [("名称: （示例）北辰硅铁合金有限公司", '名称: "{{ 7*7 }} A&B <C> 公司"'),
+                                ("单位简介: 拥有", '单位简介: "铃声\\a与\\x0b控制符 拥有')], )
+    text = p.read_text(encoding="utf-8")
+    text = text.replace('余热发电自用。', '余热发电自用。"', 1)
+    p.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    r = cli("build", str(p), "-o", str(out), "--no-pdf")
+    assert r.exit_code == 0, r.output
+    t = docx_text(out / "绿色工厂自评价报告.docx")
+    assert "{{ 7*7 }} A&B <C> 公司" in t and "49" not in t.split("公司")[0]
+    assert "铃声与控制符 拥有" in t
+    with zipfile.ZipFile(out / "绿色工厂自评价报告.docx") as z:
+        xml = z.read("word/document.xml").decode("utf-8")
+    assert "\x07" not in xml and "\x0b" not in xml
+
+
+def make_template(path, paragraphs, table=None):
+    doc = Document()
+    for runs in paragraphs:
+        p = doc.add_paragraph()
+        for r in ([runs] if isinstance(runs, str) else runs):
+            p.add_run(r)
+    if table:
+        t = doc.add_table(rows=len(table), cols=len(table[0]))
+        for i, row in enumerate(table):
+            for j, text in enumerate(row):
+                t.cell(i, j).text = text
+    doc.save(path)
+    return path
+
+
+def test_lint_lists_every_problem_with_location(cli, tmp_path):
+    tpl = make_template(tmp_path / "bad.docx", [
+        "{{ applicant.nmae }}",
+        ["{{ applicant.", "name }}"],
+        "{{ “引号” }}",
+        "{{ unknown_thing }}",
+        "{% if total.value %}",
+        "{{ oops",
+    ], table=[["{%tr for r in gates %}", ""], ["{{ r.id }}", "{{ r.bogus }}"], ["", ""]])
+    r = cli("template", "lint", str(tpl))
+    assert r.exit_code == 1
+    out = r.stdout
+    assert "第1段" in out and "未知字段 applicant.nmae" in out
+    assert "第2段" in out and "被拆分在多个文字块" in out
+    assert "第3段" in out and "弯引号" in out
+    assert "未知变量 'unknown_thing'" in out
+    assert "标签没有闭合" in out
+    assert "表格1 第2行第2列" in out and "未知字段 r.bogus" in out
+    assert "没有对应的结束标签" in out       # {%tr for%} and {% if %} never closed
+    js = as_json(cli("template", "lint", str(tpl), "--json"))
+    assert js["count"] >= 8
+
+
+@pytest.mark.parametrize("name", ["绿色工厂自评价报告", "绿色工业园区第三方评价报告", "绿色供应链管理企业自评价报告"])
+def test_shipped_templates_are_clean(name):
+    assert lint_template(ROOT / "templates" / f"{name}.docx") == []
+
+
+def test_build_with_broken_user_template_stops_before_writing(cli, tmp_path):
+    tpl = make_template(tmp_path / "bad.docx", ["{{ applicant.nmae }}", "{%p for x in needs %}"])
+    out = tmp_path / "out"
+    r = cli("build", str(FESI), "-o", str(out), "--no-pdf", "--template", str(tpl))
+    assert r.exit_code == 2
+    assert "模板有 2 处问题" in r.stderr and "applicant.nmae" in r.stderr
+    assert not out.exists()
+
+
+def test_missing_field_is_an_error_naming_the_field(tmp_path):
+    from gmdocs.documents.render import render_docx
+    from gmdocs.errors import GmdocsError
+    tpl = make_template(tmp_path / "t.docx", ["{{ applicant.nmae }}"])
+    with pytest.raises(GmdocsError) as e:
+        render_docx(tpl, {"applicant": {"name": "x"}}, tmp_path / "o.docx")
+    assert "nmae" in str(e.value)
+
+
+def test_user_template_that_prints_a_wrong_score_fails_the_crosscheck(cli, tmp_path):
+    tpl = make_template(tmp_path / "wrong.docx", ["{{ applicant.name }} {{ applicant.uscc }}"], table=[
+        ["编号", "得分/满分"], ["{%tr for g in groups %}", ""], ["{%tr for i in g.indicators %}", ""],
+        ["{{ i.id }}", "99/99"], ["{%tr endfor %}", ""], ["{%tr endfor %}", ""]])
+    assert lint_template(tpl) == []
+    out = tmp_path / "out"
+    r = cli("build", str(EX / "汽车链主-申报数据.yaml"), "-o", str(out), "--no-pdf", "--template", str(tpl))
+    assert r.exit_code == 1
+    assert "交叉核对失败" in r.stderr and "X11" in r.stderr and "'99/99'" in r.stderr
+    assert not out.exists()
+
+
+def test_no_overwrite_without_force(cli, tmp_path):
+    out = tmp_path / "out"
+    assert cli("build", str(FESI), "-o", str(out), "--no-pdf").exit_code == 0
+    before = (out / "绿色工厂自评价报告.docx").read_bytes()
+    r = cli("build", str(FESI), "-o", str(out), "--no-pdf")
+    assert r.exit_code == 2 and "已存在" in r.stderr and "--force" in r.stderr
+    assert (out / "绿色工厂自评价报告.docx").read_bytes() == before
+    assert cli("build", str(FESI), "-o", str(out), "--no-pdf", "--force").exit_code == 0
+
+
+def test_errors_refuse_build_and_draft_marks_every_page(cli, tmp_path):
+    p = yaml_variant(tmp_path, [("91150300MA0N7Q2X1A", "91150300MA0N7Q2X1B")])
+    out = tmp_path / "out"
+    r = cli("build", str(p), "-o", str(out), "--no-pdf")
+    assert r.exit_code == 1 and "不能生成正式文件" in r.stderr and "校验码错误" in r.stderr
+    assert not out.exists()
+    r = cli("build", str(p), "-o", str(out), "--no-pdf", "--draft")
+    assert r.exit_code == 0, r.output
+    doc = Document(str(out / "绿色工厂自评价报告.docx"))
+    for s in doc.sections:
+        for h in (s.header, s.first_page_header):
+            assert "草稿" in "".join(p.text for p in h.paragraphs)
+
+
+def test_third_party_needs_evaluator(cli, tmp_path):
+    r = cli("build", str(FESI), "-o", str(tmp_path / "o"), "--no-pdf", "--report", "third-party")
+    assert r.exit_code == 2 and "--evaluator" in r.stderr
+    bad = tmp_path / "ev.yaml"
+    bad.write_text("机构名称: 某机构\n统一社会信用代码: 123\n颜色: 红\n", encoding="utf-8")
+    r = cli("build", str(FESI), "-o", str(tmp_path / "o"), "--no-pdf", "--report", "third-party", "--evaluator", str(bad))
+    assert r.exit_code == 2 and "颜色" in r.stderr and "长度应为 18 位" in r.stderr
+    r = cli("build", str(FESI), "-o", str(tmp_path / "o"), "--no-pdf", "--report", "third-party",
+            "--evaluator", str(EX / "评价机构.yaml"))
+    assert r.exit_code == 0, r.output
+    t = docx_text(tmp_path / "o" / "绿色工厂第三方评价报告.docx")
+    assert "华诚绿色制造评价中心" in t and "现场评价" in t
+
+
+def test_libreoffice_missing_is_a_clear_error(cli, tmp_path, monkeypatch):
+    monkeypatch.setenv("GMDOCS_SOFFICE", str(tmp_path / "no-soffice"))
+    out = tmp_path / "out"
+    r = cli("build", str(FESI), "-o", str(out))
+    assert r.exit_code == 3 and "LibreOffice" in r.stderr and "Traceback" not in r.output
+    assert not out.exists()
+
+
+@pytest.mark.skipif(not HAS_SOFFICE, reason="LibreOffice not installed (CI installs it)")
+def test_broken_and_encrypted_attachments_name_the_file(cli, tmp_path):
+    broken = tmp_path / "坏附件.pdf"
+    broken.write_bytes(b"%PDF-1.4 garbage")
+    p = yaml_variant(tmp_path, [("证明材料/能源统计报表摘要（示例）.pdf", str(broken))])
+    r = cli("build", str(p), "-o", str(tmp_path / "o"))
+    assert r.exit_code == 1 and "坏附件.pdf" in r.stderr and "损坏" in r.stderr
+    assert not (tmp_path / "o").exists()
+    plain = make_pdf(tmp_path / "plain.pdf", [["x"]])
+    w = PdfWriter(clone_from=str(plain))
+    w.encrypt("secret")
+    enc = tmp_path / "加密.pdf"
+    with open(enc, "wb") as fh:
+        w.write(fh)
+    p = yaml_variant(tmp_path, [("证明材料/能源统计报表摘要（示例）.pdf", str(enc))], name="b.yaml")
+    r = cli("build", str(p), "-o", str(tmp_path / "o"))
+    assert r.exit_code == 1 and "加密.pdf" in r.stderr and "加密的 PDF" in r.stderr
+    assert not (tmp_path / "o").exists()
+    r = cli("check", str(p), "--json")
+    assert any(f["code"] == "attachment" and f["where"].endswith(":115") for f in as_json(r)["findings"]), r.stdout
+
+
+@pytest.mark.skipif(not HAS_SOFFICE, reason="LibreOffice not installed (CI installs it)")
+def test_package_pdf_bookmarks_pages_labels_and_chinese_text(cli, tmp_path):
+    out = tmp_path / "out"
+    r = cli("build", str(FESI), "-o", str(out))
+    assert r.exit_code == 0, r.output
+    report = PdfReader(str(out / "绿色工厂自评价报告.pdf"))
+    pkg = PdfReader(str(out / "申报材料汇编.pdf"))
+    att = [PdfReader(str(EX / "证明材料" / f)) for f in ("营业执照（示例）.pdf", "能源统计报表摘要（示例）.pdf")]
+    toc_pages = sum(1 for lbl in pkg.page_labels if not lbl.isdigit())
+    assert toc_pages >= 1
+    assert len(pkg.pages) == toc_pages + len(report.pages) + sum(len(a.pages) for a in att)
+    assert pkg.page_labels[toc_pages] == "1"
+    top = [o.title for o in pkg.outline if not isinstance(o, list)]
+    assert top == ["目录", "绿色工厂自评价报告", "附件"]
+    children = next(o for o in pkg.outline if isinstance(o, list) and o and o[0].title == "营业执照")
+    assert [c.title for c in children] == ["营业执照", "能源统计报表摘要"]
+    assert pkg.get_destination_page_number(children[0]) == toc_pages + len(report.pages)
+    first = pkg.pages[0].extract_text()
+    assert "目" in first and "营业执照" in first
+    body = "".join(p.extract_text() for p in report.pages[:3])
+    assert "北辰硅铁合金有限公司" in body and "基本信息表" in body
+    # the TOC inside the report carries real page numbers: the heading's page matches
+    toc_text = report.pages[2].extract_text()
+    import re
+    m = re.search(r"四、评价指标自评价\.*\s*(\d+)", toc_text)
+    assert m, toc_text
+    assert "四、评价指标自评价" in report.pages[int(m.group(1)) - 1].extract_text()
