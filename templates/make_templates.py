@@ -340,9 +340,14 @@ def common_body(doc, category: str, third_party: bool, first: int = 0, new_page:
                ["{{ r.carrier }}", "{{ r.unit }}", "{{ r.y1 }}", "{{ r.y2 }}", "{{ r.y3 }}", "{{ r.coefficient }}"],
                "energy", [2.8, 2.0, 2.6, 2.6, 2.6, 3.0])
     para(doc, "{{ benchmark_intro }}")
+    tag(doc, "{%p if benchmarks %}")
     loop_table(doc, ["产品", "依据文件", "年份", "单位产品综合能耗", "对标值", "结论"],
                ["{{ r.product }}", "{{ r.document }}", "{{ r.year }}", "{{ r.value }}", "{{ r.levels }}", "{{ r.position }}"],
                "benchmarks", [2.2, 3.4, 1.4, 2.6, 4.0, 2.0])
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if not benchmarks %}")
+    para(doc, "（申报数据中没有填写产品的单位产品综合能耗，或没有适用的标杆/基准行，未作对标。）")
+    tag(doc, "{%p endif %}")
     h1(doc, f"{num()}、得分汇总")
     loop_table(doc, ["一级指标", "权重/满分", "得分", "说明"],
                ["{{ r.name }}", "{{ r.max }}", "{{ r.points }}", "{{ r.note }}"], "group_rows", [4.0, 2.4, 2.4, 6.8])

@@ -123,7 +123,7 @@ def _copy_outline(writer, reader, items, parent, offset: int) -> None:
             page = reader.get_destination_page_number(item)
         except Exception:      # a bookmark without a page destination: skip it
             continue
-        last = writer.add_outline_item(item.title, offset + page, parent=parent)
+        last = writer.add_outline_item(title=item.title, page_number=offset + page, parent=parent)
 
 
 def package(parts: list[Part], toc_pdf_maker, out: Path) -> dict:
@@ -145,16 +145,16 @@ def package(parts: list[Part], toc_pdf_maker, out: Path) -> dict:
         toc_pages = got
     writer = PdfWriter()
     writer.append(str(toc_pdf), import_outline=False)
-    writer.add_outline_item("目录", 0)
+    writer.add_outline_item(title="目录", page_number=0)
     attach_parent = None
     for p, start in zip(parts, starts):
         writer.append(str(p.path), import_outline=False)
         if p.attachment:
             if attach_parent is None:
-                attach_parent = writer.add_outline_item("附件", start - 1)
-            writer.add_outline_item(p.title, start - 1, parent=attach_parent)
+                attach_parent = writer.add_outline_item(title="附件", page_number=start - 1)
+            writer.add_outline_item(title=p.title, page_number=start - 1, parent=attach_parent)
         else:
-            parent = writer.add_outline_item(p.title, start - 1)
+            parent = writer.add_outline_item(title=p.title, page_number=start - 1)
             reader = PdfReader(str(p.path))
             _copy_outline(writer, reader, reader.outline, parent, start - 1)
     total = len(writer.pages)
