@@ -190,15 +190,27 @@ def which_text(cat, res) -> list[str]:
     return lines
 
 
+def _w(text: str) -> int:
+    import unicodedata
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - _w(text))
+
+
 def citation_lines(cites) -> list[str]:
+    """A terminal table: 状态 | 引用写法 | 对应标准 | 文件与位置 | 说明 (width-aware for Chinese)."""
     if not cites:
         return ["没有找到标准编号。"]
-    lines = []
-    for c in cites:
-        std = f" → {c.number}《{c.title}》" if c.number else ""
-        lines.append(f"[{c.status}] {c.cited_as}{std}　（{c.file} {c.location}）")
-        if c.note:
-            lines.append(f"    {c.note}")
+    head = ["状态", "引用写法", "对应标准", "文件与位置", "说明"]
+    rows = [[c.status, c.cited_as, (c.number or "—") + (f" → {c.replaced_by}" if c.replaced_by else ""),
+             f"{c.file} {c.location}", c.note or ""] for c in cites]
+    widths = [max(_w(r[i]) for r in rows + [head]) for i in range(4)]
+    lines = ["  ".join(_pad(h, widths[i]) if i < 4 else h for i, h in enumerate(head))]
+    lines.append("  ".join("-" * widths[i] if i < 4 else "----" for i in range(5)))
+    for r in rows:
+        lines.append("  ".join(_pad(v, widths[i]) if i < 4 else v for i, v in enumerate(r)))
     counts: dict[str, int] = {}
     for c in cites:
         counts[c.status] = counts.get(c.status, 0) + 1
