@@ -27,3 +27,13 @@ def atomic_write(path: str | os.PathLike, write: Callable[[Path], None], force: 
         tmp_path.unlink(missing_ok=True)
         raise
     return target
+
+
+def require_file(path: str | os.PathLike, what: str) -> Path:
+    """The path of an input file, or a Chinese error saying it is missing or not a file."""
+    p = Path(path)
+    if not p.exists():
+        raise GmdocsError(f"{what}不存在：{p}", EXIT_BAD_INPUT)
+    if not p.is_file():
+        raise GmdocsError(f"不是文件：{p}", EXIT_BAD_INPUT)
+    return p

@@ -7,18 +7,23 @@ import sysconfig
 from pathlib import Path
 
 
-def default_root() -> Path:
-    """The shipped `standards/` folder: $GMDOCS_STANDARDS, the source tree, or the installed copy."""
-    env = os.environ.get("GMDOCS_STANDARDS")
+def _shipped(folder: str, env_var: str) -> Path:
+    """A shipped data folder: $ENV_VAR, the source tree (editable install), or the installed copy."""
+    env = os.environ.get(env_var)
     if env:
         return Path(env)
-    here = Path(__file__).resolve().parent.parent / "standards"
+    here = Path(__file__).resolve().parent.parent / folder
     if here.is_dir():
         return here
-    installed = Path(sysconfig.get_paths()["data"]) / "share" / "gmdocs" / "standards"
+    installed = Path(sysconfig.get_paths()["data"]) / "share" / "gmdocs" / folder
     if installed.is_dir():
         return installed
-    return Path(sys.prefix) / "share" / "gmdocs" / "standards"
+    return Path(sys.prefix) / "share" / "gmdocs" / folder
+
+
+def default_root() -> Path:
+    """The shipped `standards/` folder."""
+    return _shipped("standards", "GMDOCS_STANDARDS")
 
 
 def user_data_dir(explicit: str | os.PathLike | None = None) -> Path | None:
@@ -43,11 +48,5 @@ def cache_dir() -> Path:
 
 
 def templates_dir() -> Path:
-    """The shipped DOCX templates: $GMDOCS_TEMPLATES, the source tree, or the installed copy."""
-    env = os.environ.get("GMDOCS_TEMPLATES")
-    if env:
-        return Path(env)
-    here = Path(__file__).resolve().parent.parent / "templates"
-    if here.is_dir():
-        return here
-    return Path(sysconfig.get_paths()["data"]) / "share" / "gmdocs" / "templates"
+    """The shipped DOCX templates."""
+    return _shipped("templates", "GMDOCS_TEMPLATES")

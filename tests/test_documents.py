@@ -266,3 +266,31 @@ def test_package_pdf_bookmarks_pages_labels_and_chinese_text(cli, tmp_path):
     m = re.search(r"四、评价指标自评价\.*\s*(\d+)", toc_text)
     assert m, toc_text
     assert "四、评价指标自评价" in report.pages[int(m.group(1)) - 1].extract_text()
+
+
+def _font_names(reader):
+    names = set()
+    for page in reader.pages:
+        fonts = page.get("/Resources", {}).get("/Font", {})
+        for f in fonts.values():
+            names.add(str(f.get_object().get("/BaseFont", "")))
+    return names
+
+
+@pytest.mark.skipif(not HAS_SOFFICE, reason="LibreOffice not installed (CI installs it)")
+@pytest.mark.parametrize("name,report", [("水泥厂", "self"), ("绿色园区", "self"), ("汽车链主", "self"),
+                                         ("水泥厂", "third-party"), ("绿色园区", "third-party"),
+                                         ("汽车链主", "third-party")])
+def test_every_template_converts_with_cjk_fonts(cli, tmp_path, name, report):
+    out = tmp_path / "out"
+    args = ["build", str(EX / f"{name}-申报数据.yaml"), "-o", str(out), "--report", report]
+    if report == "third-party":
+        args += ["--evaluator", str(EX / "评价机构.yaml")]
+    r = cli(*args)
+    assert r.exit_code == 0, r.output
+    pdf = next(p for p in out.glob("*.pdf") if p.name != "申报材料汇编.pdf")
+    reader = PdfReader(str(pdf))
+    assert len(reader.pages) >= 8
+    assert any("CJK" in f for f in _font_names(reader)), _font_names(reader)
+    app, _ = load_application(EX / f"{name}-申报数据.yaml")
+    assert app.name in "".join(p.extract_text() for p in reader.pages[:2])

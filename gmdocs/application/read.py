@@ -12,6 +12,7 @@ from pathlib import Path
 from ..catalogue.yamlsrc import LDict, LList, display_path, read_yaml
 from ..errors import EXIT_BAD_INPUT, GmdocsError
 from ..findings import ERROR, WARNING, Finding
+from ..fsutil import require_file
 from .model import Answer, Application, Attachment, EnergyUse, Field, Loc, ProductOutput, YearFigures
 from .spec import (CATEGORY_LABELS, INFO_FIELDS, LABEL_TO_CATEGORY, PARK_YEAR_EXTRA, RESULTS, YEAR_FIELDS,
                    FieldSpec)
@@ -76,11 +77,7 @@ def _result(raw, loc: Loc, c: Collector, label: str) -> str | None:
 
 
 def load_application(path: str | Path) -> tuple[Application, list[Finding]]:
-    p = Path(path)
-    if not p.exists():
-        raise GmdocsError(f"申报数据文件不存在：{p}", EXIT_BAD_INPUT)
-    if not p.is_file():
-        raise GmdocsError(f"不是文件：{p}", EXIT_BAD_INPUT)
+    p = require_file(path, "申报数据文件")
     ext = p.suffix.lower()
     if ext in (".yaml", ".yml"):
         return _YamlReader(p).read()

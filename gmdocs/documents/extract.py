@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import EXIT_BAD_INPUT, GmdocsError
+from ..fsutil import require_file
 
 SUPPORTED = (".txt", ".md", ".docx", ".pdf")
 
@@ -24,11 +25,7 @@ class Extracted:
 
 
 def extract(path: str | Path) -> Extracted:
-    p = Path(path)
-    if not p.exists():
-        raise GmdocsError(f"文件不存在：{p}", EXIT_BAD_INPUT)
-    if not p.is_file():
-        raise GmdocsError(f"不是文件：{p}", EXIT_BAD_INPUT)
+    p = require_file(path, "文件")
     ext = p.suffix.lower()
     if ext not in SUPPORTED:
         raise GmdocsError(f"不支持的文件类型 {ext or '（无扩展名）'}：{p}（支持 {'、'.join(SUPPORTED)}）", EXIT_BAD_INPUT)
