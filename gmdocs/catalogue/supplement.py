@@ -84,7 +84,7 @@ def load_supplements(data_dir: Path, records: dict[str, LDict], problems: list[P
 
 def _apply_fill(fill, i, disp, records, problems, filled, applied):
     where = f"fills[{i + 1}]"
-    line = getattr(fill, "line", None) or getattr(fill, "line", 0)
+    line = getattr(fill, "line", 0)
     if not isinstance(fill, LDict):
         problems.append(Problem(disp, None, where, "每一项应为映射"))
         return

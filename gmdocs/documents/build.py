@@ -147,6 +147,7 @@ def build(path: str | Path, out_dir: str | Path, cat: Catalogue, year: int | Non
           progress: Callable[[str], None] = lambda s: None) -> BuildResult:
     from .crosscheck import crosscheck
     from .lint import lint_template
+    from .pdf import Part, package, to_pdf
     from .render import render_docx
     out_dir = Path(out_dir)
     app, read_findings = load_application(path)
@@ -198,7 +199,7 @@ def build(path: str | Path, out_dir: str | Path, cat: Catalogue, year: int | Non
             probe = work / "b.docx"
             render_docx(tpl, ctx([dict(e, page="※") for e in _toc(heads)]), probe, draft)
             progress("LibreOffice 排版，计算目录页码…")
-            pages = _find_pages(__import__("gmdocs.documents.pdf", fromlist=["to_pdf"]).to_pdf(probe, work), heads)
+            pages = _find_pages(to_pdf(probe, work), heads)
             render_docx(tpl, ctx(_toc(heads, pages)), final_docx, draft)
         else:
             render_docx(tpl, ctx(_toc(heads)), final_docx, draft)
@@ -217,7 +218,6 @@ def build(path: str | Path, out_dir: str | Path, cat: Catalogue, year: int | Non
         write_table(stage / "标准查新报告.xlsx", "查新结果", REPORT_HEADERS, report_rows(cites.citations), True,
                     notes=[f"{title}引用标准的查新结果（gmdocs 生成）", *cites.warnings])
         if pdf:
-            from .pdf import Part, package, to_pdf
             progress("转换 PDF…")
             report_pdf = to_pdf(final_docx, stage)
             parts = [Part(title, report_pdf)] + [Part(a.name, Path(a.path), True) for a in app.attachments]
