@@ -80,3 +80,23 @@ def test_random_bytes_are_a_clear_error(tmp_path, raw):
         p = tmp_path / f"raw.{ext}"
         p.write_bytes(raw)
         assert run(p) in (0, 1, 2)
+
+
+XLSX = ROOT / "examples" / "硅铁厂-申报数据.xlsx"
+SHEETS = ["基本信息", "经济与能源汇总", "能源消费", "产品", "基本要求", "指标", "排除情形", "附件"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=st.lists(st.tuples(st.sampled_from(SHEETS), st.integers(1, 40), st.integers(1, 10), scalars), max_size=8))
+def test_mutated_xlsx_never_tracebacks(tmp_path, edits):
+    from openpyxl import load_workbook
+    wb = load_workbook(XLSX)
+    for sheet, row, col, value in edits:
+        if isinstance(value, float) and value != value:      # NaN cannot be stored
+            value = "nan"
+        if isinstance(value, str):                              # openpyxl refuses control characters
+            value = "".join(ch for ch in value if ch.isprintable())
+        wb[sheet].cell(row, col, value)
+    p = tmp_path / "mut.xlsx"
+    wb.save(p)
+    assert run(p) in (0, 1, 2)
