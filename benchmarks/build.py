@@ -9,7 +9,6 @@ bare docxtpl measured side by side; peak memory of the gmdocs process < 150 MB.
 from __future__ import annotations
 
 import os
-import resource
 import shutil
 import statistics
 import subprocess

@@ -9,7 +9,7 @@ import sys
 import click
 
 from . import __version__
-from .errors import EXIT_BAD_INPUT, EXIT_OK, EXIT_PROBLEMS, GmdocsError
+from .errors import EXIT_OK, EXIT_PROBLEMS, GmdocsError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -121,14 +121,9 @@ def standard_list(ctx, status, level, topic, as_json):
     """
     from .catalogue.model import CONFIDENCE_MARK
     from .catalogue.present import standard_json
+    from .catalogue.query import list_standards
     cat = _catalogue(ctx)
-    if level and not level.endswith("标准"):
-        level = level + "标准"
-    if level and level not in ("国家标准", "行业标准", "团体标准", "地方标准"):
-        raise GmdocsError(f"--type 的取值 {level!r} 不合法：应为 国家、行业、团体 或 地方", EXIT_BAD_INPUT)
-    rows = [s for s in sorted(cat.standards.values(), key=lambda s: s.key)
-            if (not status or s.status == status) and (not level or s.level == level)
-            and (not topic or topic in s.topics)]
+    rows = list_standards(cat, status, level, topic)
     if as_json:
         _echo_json({"count": len(rows), "results": [standard_json(cat, s) for s in rows]})
         return
@@ -235,6 +230,7 @@ def catalogue_validate(ctx, directory, as_json):
       gmdocs --data-dir 我的补充 catalogue validate standards/
     """
     from .catalogue import read_catalogue
+    from .catalogue.present import counts_text
     from .catalogue.query import catalogue_counts, confidence_counts
     cat = read_catalogue(directory, data_dir=ctx.find_root().obj.get("data_dir"))
     counts = catalogue_counts(cat)
@@ -250,22 +246,8 @@ def catalogue_validate(ctx, directory, as_json):
             click.echo(f"校验不通过：共 {len(cat.problems)} 处问题（{len(cat.files)} 个文件）。", err=True)
         else:
             click.echo(f"校验通过：{len(cat.files)} 个文件。", err=True)
-            click.echo(_counts_text(counts, conf, cat))
+            click.echo(counts_text(counts, conf, cat))
     sys.exit(EXIT_PROBLEMS if cat.problems else EXIT_OK)
-
-
-def _counts_text(counts: dict, conf: dict, cat) -> str:
-    lines = [
-        f"标准 {counts['standards']} 项；政策文件 {counts['policies']} 份；指标体系 {counts['rulebooks']} 个"
-        f"（指标 {counts['indicators']} 项，基本要求 {counts['gates']} 项）；",
-        f"标杆/基准与等级表 {counts['benchmark_tables']} 张：有数值的行 {counts['benchmark_rows_with_values']}，"
-        f"缺失的行 {counts['benchmark_rows_missing']}；折标系数 {counts['coefficients']} 项；年度 {counts['campaigns']} 个；",
-        f"缺失值 {counts['gaps']} 处（gmdocs catalogue gaps 查看）。",
-        "可信度：" + "，".join(f"{k} {v}" for k, v in sorted(conf.items())),
-    ]
-    if cat.supplements:
-        lines.append(f"已应用用户补充 {len(cat.supplements)} 项（来自 {cat.data_dir}）。")
-    return "\n".join(lines)
 
 
 @catalogue.command("gaps", context_settings=CONTEXT)
@@ -475,8 +457,6 @@ def init_cmd(ctx, category, year, output, source, force):
     """
     from .application.blank import init_file
     app = _load_app(source)[0] if source else None
-    if app is not None and app.category != category:
-        raise GmdocsError(f"--from 文件的类别是 {app.category}，与命令中的 {category} 不一致", EXIT_BAD_INPUT)
     path = init_file(_catalogue(ctx), category, year, output, force, app)
     click.echo(f"已生成：{path}")
 

@@ -14,7 +14,6 @@ import sys
 from pathlib import Path
 
 from docx import Document
-from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
@@ -374,7 +373,7 @@ def self_report(category: str) -> Document:
     setup(doc)
     footer_page_numbers(doc)
     cover(doc, third_party=False)
-    h = para(doc, "基本信息表", style="Normal", align=WD_ALIGN_PARAGRAPH.CENTER, size=16, font=HEAD_FONT)
+    para(doc, "基本信息表", style="Normal", align=WD_ALIGN_PARAGRAPH.CENTER, size=16, font=HEAD_FONT)
     loop_table(doc, ["项目", "内容"], ["{{ r.label }}", "{{ r.value }}"], "info_rows", [4.5, 11.1])
     para(doc, style="Normal")
     para(doc, "材料真实性承诺", style="Normal", align=WD_ALIGN_PARAGRAPH.CENTER, size=16, font=HEAD_FONT)

@@ -1,11 +1,8 @@
 """The shipped catalogue: valid, every value sourced, known values unchanged, links intact."""
-import dataclasses
-
 import pytest
 
 from gmdocs.catalogue import read_catalogue
-from gmdocs.catalogue.model import BenchmarkTable, Value
-from gmdocs.catalogue.query import find_benchmark_rows, find_standards, gaps, replacement_chain
+from gmdocs.catalogue.query import find_benchmark_rows, find_standards, gaps, replacement_chain, values_of
 
 from .conftest import SHIPPED, as_json
 
@@ -17,25 +14,10 @@ def cat():
     return c
 
 
-def _values(obj, out):
-    if isinstance(obj, Value):
-        out.append(obj)
-    elif dataclasses.is_dataclass(obj):
-        for f in dataclasses.fields(obj):
-            _values(getattr(obj, f.name), out)
-    elif isinstance(obj, (list, tuple)):
-        for x in obj:
-            _values(x, out)
-    elif isinstance(obj, dict):
-        for x in obj.values():
-            _values(x, out)
-    return out
-
-
 def test_every_record_row_and_value_has_a_source_or_a_recorded_gap(cat):
     for rec in cat.records():
         assert rec.sources, rec.file
-        for v in _values(rec, []):
+        for v in values_of(rec):
             assert v.sources or v.missing, f"{v.path} has neither source nor gap"
             for s in v.sources:
                 assert s.confidence in ("confirmed", "single-source", "uncertain"), v.path

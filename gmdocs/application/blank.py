@@ -12,7 +12,7 @@ from ..catalogue.load import Catalogue
 from ..catalogue.model import CATEGORY_NAMES
 from ..errors import EXIT_BAD_INPUT, GmdocsError
 from ..fsutil import atomic_write
-from .spec import (CATEGORY_LABELS, INFO_FIELDS, NATURES, PARK_LEVELS, PARK_YEAR_EXTRA, RESULTS, UNIT_FACTORS,
+from .spec import (CATEGORY_LABELS, INFO_FIELDS, PARK_YEAR_EXTRA, RESULTS, UNIT_FACTORS,
                    YEAR_FIELDS, YES_NO, FieldSpec)
 
 
@@ -269,6 +269,9 @@ def init_file(cat: Catalogue, category: str, year: int, out: str | Path, force: 
     if source is not None:
         if ext != ".xlsx":
             raise GmdocsError("--from 只用于把 YAML 申报数据转成 XLSX：输出文件应以 .xlsx 结尾", EXIT_BAD_INPUT)
-        category, year = source.category, source.year or year
+        if source.category != category:
+            raise GmdocsError(f"--from 文件的类别是 {CATEGORY_LABELS[source.category]}，与命令中的 "
+                              f"{CATEGORY_LABELS[category]} 不一致", EXIT_BAD_INPUT)
+        year = source.year or year
     sk = skeleton(cat, category, year)
     return write_xlsx(sk, p, force, source) if ext == ".xlsx" else write_yaml(sk, p, force)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from ..catalogue.yamlsrc import LDict, LList, display_path, read_yaml
+from ..catalogue.yamlsrc import LDict, display_path, read_yaml
 from ..errors import EXIT_BAD_INPUT, GmdocsError
 from ..findings import ERROR, WARNING, Finding
 from ..fsutil import require_file

@@ -216,3 +216,17 @@ def citation_lines(cites) -> list[str]:
         counts[c.status] = counts.get(c.status, 0) + 1
     lines.append("合计：" + "，".join(f"{k} {v}" for k, v in counts.items()))
     return lines
+
+
+def counts_text(counts: dict, conf: dict, cat) -> str:
+    lines = [
+        f"标准 {counts['standards']} 项；政策文件 {counts['policies']} 份；指标体系 {counts['rulebooks']} 个"
+        f"（指标 {counts['indicators']} 项，基本要求 {counts['gates']} 项）；",
+        f"标杆/基准与等级表 {counts['benchmark_tables']} 张：有数值的行 {counts['benchmark_rows_with_values']}，"
+        f"缺失的行 {counts['benchmark_rows_missing']}；折标系数 {counts['coefficients']} 项；年度 {counts['campaigns']} 个；",
+        f"缺失值 {counts['gaps']} 处（gmdocs catalogue gaps 查看）。",
+        "可信度：" + "，".join(f"{k} {v}" for k, v in sorted(conf.items())),
+    ]
+    if cat.supplements:
+        lines.append(f"已应用用户补充 {len(cat.supplements)} 项（来自 {cat.data_dir}）。")
+    return "\n".join(lines)

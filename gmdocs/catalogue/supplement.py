@@ -7,7 +7,6 @@ so the spliced values pass the very same field checks as shipped data.
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from ..errors import Problem

@@ -1,10 +1,9 @@
 """Rules across records: identities, links in both directions, sums, references."""
 from __future__ import annotations
 
-from collections import defaultdict
 
 from ..errors import Problem
-from .model import Campaign, CodeRule, ConversionTable, BenchmarkTable, Policy, Record, Rulebook, Standard
+from .model import Campaign, CodeRule, BenchmarkTable, Policy, Record, Rulebook, Standard
 
 
 def _p(problems: list[Problem], rec: Record, line: int | None, field: str, msg: str) -> None:

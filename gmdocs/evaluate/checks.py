@@ -6,7 +6,6 @@ from pathlib import Path
 
 from ..application.model import Application, Loc
 from ..catalogue.load import Catalogue
-from ..catalogue.model import CATEGORY_NAMES
 from ..findings import ERROR, INFO, WARNING, Finding
 from .energy import BASIS, YearEnergy, year_energy
 from .select import Selection, select

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from ..catalogue.model import CATEGORY_NAMES, CONFIDENCE_MARK, LEVEL_NAMES
-from ..findings import SEVERITY_NAMES
 from .checks import CheckReport
 from .score import Evaluation
 

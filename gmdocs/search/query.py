@@ -65,7 +65,7 @@ def parse_query(text: str) -> ParsedQuery:
 
 
 def _text_query(term: str):
-    from whoosh.query import And, Or, Phrase, Term, Wildcard
+    from whoosh.query import Or, Phrase, Term, Wildcard
     toks = [t for t, _, _ in tokens(term)]
     parts = []
     for fld in ("title", "body"):
@@ -129,7 +129,7 @@ def highlight(text: str, terms: list[str], numbers: list[str]) -> tuple[str, lis
 
 def run_search(ix, text: str, type_: str | None = None, status: str | None = None,
                year: int | None = None, limit: int = 10) -> list[SearchHit]:
-    from whoosh.query import And, Or, Term
+    from whoosh.query import And, Term
     if type_ and type_ not in TYPES:
         raise GmdocsError(f"--type 的取值 {type_!r} 不合法：应为 {'、'.join(TYPES)}", EXIT_BAD_INPUT)
     if limit < 1:
