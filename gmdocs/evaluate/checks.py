@@ -120,15 +120,15 @@ def _years(app, sel: Selection, err, warn):
     dup = {x for x in have if have.count(x) > 1}
     for d in sorted(dup):
         err("data-years", f"{d} 年重复填写", app.loc, "经济与能源汇总")
+    span = f"近三年（{expected[0]}—{expected[-1]}）"
     for use in app.energy:
-        for yr in use.amounts:
-            if yr not in expected:
-                err("data-years", f"能源消费“{use.carrier}”填了 {yr} 年，不在近三年（{expected[0]}—{expected[-1]}）内",
-                    use.loc, "能源消费")
+        extra = sorted(yr for yr in use.amounts if yr not in expected)
+        if extra:
+            err("data-years", f"能源消费“{use.carrier}”填了 {'、'.join(map(str, extra))} 年，不在{span}内", use.loc, "能源消费")
     for p in app.products:
-        for yr in set(p.output) | set(p.unit_energy):
-            if yr not in expected:
-                err("data-years", f"产品“{p.name}”填了 {yr} 年，不在近三年（{expected[0]}—{expected[-1]}）内", p.loc, "产品")
+        extra = sorted(yr for yr in set(p.output) | set(p.unit_energy) if yr not in expected)
+        if extra:
+            err("data-years", f"产品“{p.name}”填了 {'、'.join(map(str, extra))} 年，不在{span}内", p.loc, "产品")
 
 
 def _exclusions(app, sel: Selection, err, warn):
@@ -164,11 +164,13 @@ def _park(app, err):
 
 
 def _energy(app, rep: CheckReport, table, err, warn):
+    reported: set[str] = set()
     for yf in app.years:
         ye = year_energy(app.energy, yf.year, table)
         rep.energy[yf.year] = ye
         for c in ye.carriers:
-            if c.problem:
+            if c.problem and c.problem not in reported:
+                reported.add(c.problem)
                 err("energy-carrier", c.problem, next((u.loc for u in app.energy if u.carrier == c.carrier), None), "能源消费")
         if not ye.carriers or ye.tce is None or yf.energy_total is None:
             continue
