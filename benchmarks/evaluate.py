@@ -30,10 +30,12 @@ NUMBER = re.compile(r"(?<!年度: )(?<!年份: )(?<=: )(\d+(?:\.\d+)?)$", re.M)
 
 def generate(out: Path, n: int, seed: int = 7) -> list[Path]:
     rnd = random.Random(seed)
-    texts = [p.read_text(encoding="utf-8") for p in EXAMPLES]
+    # attachments are relative to the examples folder: keep them pointing there
+    texts = [p.read_text(encoding="utf-8").replace("文件: 证明材料/", f"文件: {p.parent.as_posix()}/证明材料/")
+             for p in EXAMPLES]
     paths = []
     for i in range(n):
-        text = texts[i % len(texts)].replace("（示例）", f"（示例{i:04d}）")
+        text = texts[i % len(texts)].replace("名称: （示例）", f"名称: （示例{i:04d}）", 1)
         if rnd.random() < 0.3:          # some applications carry errors, as real batches do
             text = NUMBER.sub(lambda m: str(round(float(m.group(1)) * rnd.uniform(0.9, 1.1), 1)), text, count=5)
         p = out / f"app-{i:04d}.yaml"
