@@ -529,3 +529,91 @@ def template_lint(files, as_json):
             click.echo(str(p))
         click.echo(f"共 {len(found)} 处问题。" if found else "模板检查通过。", err=True)
     sys.exit(EXIT_PROBLEMS if found else EXIT_OK)
+
+
+# ---------------------------------------------------------------- rules (fill rule gaps from Excel)
+@main.group(context_settings=CONTEXT)
+def rules():
+    """评价指标体系的缺失值：生成规则补充表（Excel），填好后导入用户数据目录。"""
+
+
+@rules.command("list", context_settings=CONTEXT)
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON。")
+@click.pass_context
+@handles_errors
+def rules_list(ctx, as_json):
+    """列出评价指标体系：编号、名称和缺失值个数（编号用于 gmdocs rules form）。
+
+    \b
+    示例：
+      gmdocs rules list
+      gmdocs rules list --json
+    """
+    from .catalogue.rulesform import rulebook_summaries
+    found = rulebook_summaries(_catalogue(ctx))
+    if as_json:
+        _echo_json({"count": len(found), "rulebooks": found})
+        return
+    for r in found:
+        click.echo(f"{r['id']}\t{r['title']}\t缺失 {r['gaps']} 项")
+    click.echo(f"共 {len(found)} 个指标体系。生成补充表：gmdocs rules form 编号 -o 补充表.xlsx", err=True)
+
+
+@rules.command("form", context_settings=CONTEXT)
+@click.argument("rulebook")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="输出的补充表（.xlsx）。")
+@click.option("--industry", "industries", multiple=True,
+              help="另为该行业列出基准值/引领值（可重复：--industry 水泥 --industry 铁合金冶炼）。")
+@click.option("--force", is_flag=True, help="覆盖已存在的文件。")
+@click.pass_context
+@handles_errors
+def rules_form(ctx, rulebook, output, industries, force):
+    """为指标体系 RULEBOOK 生成规则补充表（Excel）：每个缺失值一行，对照你手中的原文填数值和出处。
+
+    列出满分、合格线、各组权重、各指标分值，以及定量指标的基准值/引领值（通用，和 --industry 给出的每个行业）。
+    已由用户补充过的值不再列出。指标体系编号见 gmdocs rules list。没有缺失值时退出码为 1。
+
+    \b
+    示例：
+      gmdocs rules form gbt36132-2025-factory -o 补充表.xlsx
+      gmdocs rules form gbt36132-2025-factory -o 补充表.xlsx --industry 水泥 --industry 铁合金冶炼
+      gmdocs rules import 补充表.xlsx
+    """
+    from .catalogue.rulesform import form_rows, find_rulebook, write_form
+    cat = _catalogue(ctx)
+    path = write_form(cat, rulebook, output, list(industries), force)
+    n = len(form_rows(find_rulebook(cat, rulebook), list(industries)))
+    click.echo(f"共 {n} 项待填。填好后运行：gmdocs rules import {path}", err=True)
+    click.echo(f"已生成：{path}")
+
+
+@rules.command("import", context_settings=CONTEXT)
+@click.argument("file", type=click.Path())
+@click.option("--force", is_flag=True, help="替换已导入的、数值不同的补充值。")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON。")
+@click.pass_context
+@handles_errors
+def rules_import(ctx, file, force, as_json):
+    """导入填好的规则补充表 FILE：写入（或合并到）数据目录中的 补充-<指标体系编号>.yaml。
+
+    数据目录：全局选项 --data-dir，否则环境变量 GMDOCS_DATA，否则用户配置目录（没有时自动创建）。
+    有数值的行必须写出处；数值只能是 ≥0 的数字。导入时给数据目录加锁，连同整个数据目录校验通过后
+    才替换文件。出错时一次列出全部问题（文件 补充表!单元格），什么都不写，退出码为 2。
+    导入的值在所有输出中标为【用户补充】。
+
+    \b
+    示例：
+      gmdocs rules import 补充表.xlsx
+      gmdocs --data-dir //共享盘/gmdocs数据 rules import 补充表.xlsx --force
+      gmdocs rules import 补充表.xlsx --json
+    """
+    from .catalogue.rulesform import import_form
+    from .paths import default_root
+    res = import_form(default_root(), file, ctx.find_root().obj.get("data_dir"), force,
+                      progress=lambda s: click.echo(s, err=True))
+    if as_json:
+        _echo_json(res.to_json())
+        return
+    click.echo(f"已导入 {res.filled} 项（新增 {res.added}，替换 {res.replaced}，未变 {res.unchanged}），"
+               f"仍缺 {res.still_missing} 项。")
+    click.echo(f"已写入：{res.file}")

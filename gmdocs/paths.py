@@ -38,6 +38,19 @@ def user_data_dir(explicit: str | os.PathLike | None = None) -> Path | None:
     return default if default.is_dir() else None
 
 
+def writable_data_dir(explicit: str | os.PathLike | None = None) -> Path:
+    """Where to write a supplement: --data-dir, then GMDOCS_DATA, then the user config directory (created)."""
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get("GMDOCS_DATA")
+    if env:
+        return Path(env)
+    from platformdirs import user_config_dir
+    default = Path(user_config_dir("gmdocs", appauthor=False))
+    default.mkdir(parents=True, exist_ok=True)
+    return default
+
+
 def cache_dir() -> Path:
     """$GMDOCS_CACHE, else the user cache directory (platformdirs / XDG)."""
     env = os.environ.get("GMDOCS_CACHE")

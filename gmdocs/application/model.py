@@ -48,6 +48,7 @@ class ProductOutput:
     claims_benchmark: bool                    # 声明达到标杆水平
     loc: Loc
     year_locs: dict[int, Loc] = field(default_factory=dict)
+    intermediate: bool = False                # 中间产品（如水泥熟料之于水泥）：不与最终产品重复计入能耗
 
 
 @dataclass
@@ -62,12 +63,29 @@ class YearFigures:
 
 
 @dataclass
+class RawEntry:
+    """One row of 原始数据: a quantity (RAW_ITEMS id), optional 分项, values per year in the canonical unit."""
+    item: str                         # RawItem id
+    part: str | None                  # 分项 (水源、种类、污染物…)
+    unit: str                         # unit as written
+    amounts: dict[int, float]         # year → quantity in the item's canonical unit
+    loc: Loc
+    year_locs: dict[int, Loc] = field(default_factory=dict)
+
+
+@dataclass
 class Answer:
     id: str                           # indicator or gate id in the rulebook
     result: str | None                # 符合 / 不符合 / 不适用 (None when only a value is given)
     value: float | None
     evidence: str | None
     loc: Loc
+    self_points: float | None = None       # 自评得分 (the applicant's)
+    evaluator_points: float | None = None  # 核定得分 (the third-party evaluator's)
+    evaluator_note: str | None = None      # 评价说明
+    value_loc: Loc | None = None
+    points_loc: Loc | None = None
+    evaluator_loc: Loc | None = None
 
 
 @dataclass
@@ -90,7 +108,9 @@ class Application:
     gates: list[Answer] = field(default_factory=list)
     exclusions: dict[str, Field] = field(default_factory=dict)   # exclusion id → Field(bool)
     attachments: list[Attachment] = field(default_factory=list)  # PDF evidence for the package
+    raw: list[RawEntry] = field(default_factory=list)             # 原始数据: water, waste, land, …
     loc: Loc | None = None
+    year_source: str = "file"          # file / option / latest: where the campaign year came from
 
     def get(self, key: str, default=None):
         f = self.info.get(key)

@@ -13,12 +13,12 @@ from ..catalogue.yamlsrc import LDict, display_path, read_yaml
 from ..errors import EXIT_BAD_INPUT, GmdocsError
 from ..findings import ERROR, WARNING, Finding
 from ..fsutil import require_file
-from .model import Answer, Application, Attachment, EnergyUse, Field, Loc, ProductOutput, YearFigures
-from .spec import (CATEGORY_LABELS, INFO_FIELDS, LABEL_TO_CATEGORY, PARK_YEAR_EXTRA, RESULTS, YEAR_FIELDS,
-                   FieldSpec)
+from .model import Answer, Application, Attachment, EnergyUse, Field, Loc, ProductOutput, RawEntry, YearFigures
+from .spec import (CATEGORY_LABELS, INFO_FIELDS, LABEL_TO_CATEGORY, PARK_YEAR_EXTRA, RAW_BY_LABEL, RAW_UNITS,
+                   RESULTS, YEAR_FIELDS, FieldSpec)
 from .values import clean_text, to_bool, to_date, to_int, to_number, to_year
 
-SHEETS = ("说明", "基本信息", "经济与能源汇总", "能源消费", "产品", "基本要求", "指标", "排除情形", "附件")
+SHEETS = ("说明", "基本信息", "经济与能源汇总", "能源消费", "产品", "原始数据", "基本要求", "指标", "排除情形", "附件")
 
 
 class Collector:
@@ -76,6 +76,38 @@ def _result(raw, loc: Loc, c: Collector, label: str) -> str | None:
     return s
 
 
+def raw_entry(label, part, unit, amounts: dict[int, float], loc: Loc, year_locs: dict[int, Loc],
+              c: Collector) -> RawEntry | None:
+    """One 原始数据 row → RawEntry in the item's canonical unit; an unknown item or unit is said, never dropped silently."""
+    label = clean_text(label)
+    if not label:
+        c.error(loc, "原始数据/项目", "必填项未填写（项目名称，如 取水量、用地面积）", code="required")
+        return None
+    item = RAW_BY_LABEL.get(label)
+    if item is None:
+        c.error(loc, "原始数据/项目", f"未知的项目 {label!r}（可用：{'、'.join(RAW_BY_LABEL)}）", code="raw-item")
+        return None
+    canonical, units = RAW_UNITS[item.kind]
+    unit = clean_text(unit)
+    if not unit:
+        c.error(loc, f"原始数据/{label}/单位", f"“{label}”未填写单位（可用：{'、'.join(units)}）", code="required")
+        return None
+    factor = units.get(unit.replace(" ", ""))
+    if factor is None:
+        c.error(loc, f"原始数据/{label}/单位", f"“{label}”的单位 {unit!r} 无法识别（可用：{'、'.join(units)}）",
+                code="raw-unit")
+        return None
+    part = clean_text(part)
+    if item.part and not part and item.id in ("pollutant_concentration", "pollutant_limit"):
+        c.error(loc, f"原始数据/{label}/分项", f"“{label}”要在分项中写明{item.part}（如 颗粒物、二氧化硫）", code="required")
+        return None
+    for y, v in amounts.items():
+        if v < 0:
+            c.error(year_locs.get(y, loc), f"原始数据/{label}", f"{y} 年数值为负数（{v:g}），应为 0 或正数", code="negative")
+    good = {y: v * factor for y, v in amounts.items() if v >= 0}
+    return RawEntry(item.id, part, unit, good, loc, dict(year_locs))
+
+
 def load_application(path: str | Path) -> tuple[Application, list[Finding]]:
     p = require_file(path, "申报数据文件")
     ext = p.suffix.lower()
@@ -111,7 +143,8 @@ class _YamlReader:
         for pr in probs:
             self.c.error(Loc(self.disp, str(pr.line or ""), "yaml"), pr.field, pr.message)
         c = self.c
-        known = {"类别", "年度", "基本信息", "经济与能源汇总", "能源消费", "产品", "基本要求", "指标", "排除情形", "附件", "说明"}
+        known = {"类别", "年度", "基本信息", "经济与能源汇总", "能源消费", "产品", "原始数据", "基本要求", "指标", "排除情形",
+                 "附件", "说明"}
         for k in data:
             if k not in known:
                 c.warn(self.loc(data, k), str(k), f"未知的键，已忽略（可用：{'、'.join(sorted(known))}）")
@@ -143,6 +176,7 @@ class _YamlReader:
         self._years(data, app)
         self._energy(data, app)
         self._products(data, app)
+        self._raw(data, app)
         app.gates = self._answers(data, "基本要求")
         app.answers = self._answers(data, "指标")
         self._exclusions(data, app)
@@ -229,6 +263,25 @@ class _YamlReader:
                     amounts[y] = n
             app.energy.append(EnergyUse(carrier, unit or "", amounts, loc))
 
+    def _raw(self, data, app: Application) -> None:
+        for item in self._list(data, "原始数据"):
+            amounts, locs = {}, {}
+            label = clean_text(item.get("项目"))
+            for k, v in item.items():
+                if k in ("项目", "分项", "单位", "备注"):
+                    continue
+                try:
+                    y = to_year(k)
+                    n = to_number(v)
+                except ValueError:
+                    self.c.error(self.loc(item, k), f"原始数据/{label}", f"年份或数值不合法：{k!r}: {v!r}")
+                    continue
+                if y is not None and n is not None:
+                    amounts[y], locs[y] = n, self.loc(item, k)
+            e = raw_entry(label, item.get("分项"), item.get("单位"), amounts, self.loc(item), locs, self.c)
+            if e is not None:
+                app.raw.append(e)
+
     def _products(self, data, app: Application) -> None:
         for item in self._list(data, "产品"):
             name = clean_text(item.get("名称"))
@@ -244,6 +297,10 @@ class _YamlReader:
             prod = ProductOutput(name, clean_text(item.get("单位")) or "", self._year_map(item.get("产量"), f"产品/{name}/产量"),
                                  self._year_map(item.get("单位产品综合能耗"), f"产品/{name}/单位产品综合能耗"),
                                  clean_text(item.get("单位产品综合能耗单位")), claims, loc)
+            try:
+                prod.intermediate = bool(to_bool(item.get("中间产品")))
+            except ValueError:
+                self.c.error(self.loc(item, "中间产品"), f"产品/{name}/中间产品", "应为 是 或 否")
             ue = item.get("单位产品综合能耗")
             if isinstance(ue, LDict):
                 for k in ue:
@@ -267,7 +324,17 @@ class _YamlReader:
             except ValueError:
                 self.c.error(self.loc(item, "数值"), f"{key}/{aid}/数值", f"应为数字，实际是 {item.get('数值')!r}")
             res = _result(item.get("结论"), self.loc(item, "结论") if "结论" in item else loc, self.c, f"{key}/{aid}/结论")
-            out.append(Answer(aid, res, value, clean_text(item.get("证据")), loc))
+            a = Answer(aid, res, value, clean_text(item.get("证据")), loc,
+                       value_loc=self.loc(item, "数值") if "数值" in item else loc)
+            for label, attr, lattr in (("自评得分", "self_points", "points_loc"), ("核定得分", "evaluator_points", "evaluator_loc")):
+                if label in item:
+                    setattr(a, lattr, self.loc(item, label))
+                    try:
+                        setattr(a, attr, to_number(item.get(label)))
+                    except ValueError:
+                        self.c.error(self.loc(item, label), f"{key}/{aid}/{label}", f"应为数字，实际是 {item.get(label)!r}")
+            a.evaluator_note = clean_text(item.get("评价说明"))
+            out.append(a)
         return out
 
     def _exclusions(self, data, app: Application) -> None:
@@ -334,8 +401,9 @@ class _XlsxReader:
         self._years(wb, app)
         self._energy(wb, app)
         self._products(wb, app)
+        self._raw(wb, app)
         app.gates = self._answers(wb, "基本要求", result_col=3, evidence_col=4, value_col=None)
-        app.answers = self._answers(wb, "指标", result_col=5, evidence_col=7, value_col=6)
+        app.answers = self._answers(wb, "指标", result_col=5, evidence_col=7, value_col=6, points_col=8)
         self._exclusions(wb, app)
         ws = self._sheet(wb, "附件")
         if ws is not None:
@@ -413,6 +481,32 @@ class _XlsxReader:
                     amounts[y] = n
             app.energy.append(EnergyUse(carrier, unit or "", amounts, self.loc(ws.title, f"A{r}")))
 
+    def _raw(self, wb, app: Application) -> None:
+        ws = self._sheet(wb, "原始数据")
+        if ws is None:
+            return
+        years = self._year_header(ws, 4)
+        for r in range(2, ws.max_row + 1):
+            label = clean_text(ws.cell(r, 1).value)
+            if not label and all(ws.cell(r, c).value in (None, "") for c in range(2, 7)):
+                continue
+            amounts, locs = {}, {}
+            for i, y in enumerate(years):
+                col = 4 + i
+                raw = ws.cell(r, col).value
+                cell = f"{chr(64 + col)}{r}"
+                try:
+                    n = to_number(raw)
+                except ValueError:
+                    self.c.error(self.loc(ws.title, cell), f"原始数据/{label}", f"应为数字，实际是 {raw!r}")
+                    continue
+                if y is not None and n is not None:
+                    amounts[y], locs[y] = n, self.loc(ws.title, cell)
+            e = raw_entry(label, ws.cell(r, 2).value, ws.cell(r, 3).value, amounts, self.loc(ws.title, f"A{r}"), locs,
+                          self.c)
+            if e is not None:
+                app.raw.append(e)
+
     def _products(self, wb, app: Application) -> None:
         ws = self._sheet(wb, "产品")
         if ws is None:
@@ -444,9 +538,14 @@ class _XlsxReader:
                 prod.claims_benchmark = bool(to_bool(ws.cell(r, 10).value))
             except ValueError:
                 self.c.error(self.loc(ws.title, f"J{r}"), f"产品/{name}/声明达到标杆水平", "应为 是 或 否")
+            try:
+                prod.intermediate = bool(to_bool(ws.cell(r, 11).value))
+            except ValueError:
+                self.c.error(self.loc(ws.title, f"K{r}"), f"产品/{name}/中间产品", "应为 是 或 否")
             app.products.append(prod)
 
-    def _answers(self, wb, sheet: str, result_col: int, evidence_col: int, value_col: int | None) -> list[Answer]:
+    def _answers(self, wb, sheet: str, result_col: int, evidence_col: int, value_col: int | None,
+                 points_col: int | None = None) -> list[Answer]:
         ws = self._sheet(wb, sheet)
         if ws is None:
             return []
@@ -465,8 +564,21 @@ class _XlsxReader:
                                  f"应为数字，实际是 {raw!r}")
             res = _result(ws.cell(r, result_col).value, self.loc(sheet, f"{chr(64 + result_col)}{r}"), self.c,
                           f"{sheet}/{aid}/结论")
-            out.append(Answer(aid, res, value, clean_text(ws.cell(r, evidence_col).value),
-                              self.loc(sheet, f"{chr(64 + result_col)}{r}")))
+            a = Answer(aid, res, value, clean_text(ws.cell(r, evidence_col).value),
+                       self.loc(sheet, f"{chr(64 + result_col)}{r}"),
+                       value_loc=self.loc(sheet, f"{chr(64 + value_col)}{r}") if value_col else None)
+            if points_col:
+                for col, attr, lattr, label in ((points_col, "self_points", "points_loc", "自评得分"),
+                                                (points_col + 1, "evaluator_points", "evaluator_loc", "核定得分")):
+                    raw = ws.cell(r, col).value
+                    cell = self.loc(sheet, f"{chr(64 + col)}{r}")
+                    setattr(a, lattr, cell)
+                    try:
+                        setattr(a, attr, to_number(raw))
+                    except ValueError:
+                        self.c.error(cell, f"{sheet}/{aid}/{label}", f"应为数字，实际是 {raw!r}")
+                a.evaluator_note = clean_text(ws.cell(r, points_col + 2).value)
+            out.append(a)
         return out
 
     def _exclusions(self, wb, app: Application) -> None:

@@ -88,5 +88,75 @@ UNIT_FACTORS = {
     "kWh": ("kWh", 1.0), "千瓦时": ("kWh", 1.0), "度": ("kWh", 1.0), "MWh": ("kWh", 1000.0),
     "万kWh": ("kWh", 1e4), "万千瓦时": ("kWh", 1e4),
     "m3": ("m³", 1.0), "m³": ("m³", 1.0), "立方米": ("m³", 1.0), "万m3": ("m³", 1e4), "万m³": ("m³", 1e4),
-    "万立方米": ("m³", 1e4), "MJ": ("MJ", 1.0), "GJ": ("MJ", 1000.0), "百万千焦": ("MJ", 1.0),
+    "万立方米": ("m³", 1e4), "MJ": ("MJ", 1.0), "GJ": ("MJ", 1000.0), "百万千焦": ("MJ", 1000.0),
 }
+# 百万千焦 = 10^6 kJ = 1 GJ = 1000 MJ.
+
+
+# ---------------------------------------------------------------- raw data (sheet/YAML 原始数据)
+# Canonical unit per quantity kind, and the units applicants write for it → factor to the canonical unit.
+RAW_UNITS: dict[str, tuple[str, dict[str, float]]] = {
+    "volume": ("m³", {"m3": 1.0, "m³": 1.0, "立方米": 1.0, "万m3": 1e4, "万m³": 1e4, "万立方米": 1e4,
+                      "Nm3": 1.0, "Nm³": 1.0, "标立方米": 1.0, "万Nm3": 1e4, "万Nm³": 1e4}),
+    "mass": ("t", {"t": 1.0, "吨": 1.0, "kg": 1e-3, "千克": 1e-3, "万t": 1e4, "万吨": 1e4}),
+    "area": ("m²", {"m2": 1.0, "m²": 1.0, "平方米": 1.0, "万m2": 1e4, "万m²": 1e4, "万平方米": 1e4,
+                    "公顷": 1e4, "hm2": 1e4, "hm²": 1e4, "亩": 10000.0 / 15.0}),
+    "electricity": ("kWh", {"kWh": 1.0, "千瓦时": 1.0, "度": 1.0, "MWh": 1e3, "万kWh": 1e4, "万千瓦时": 1e4}),
+    "heat": ("GJ", {"GJ": 1.0, "MJ": 1e-3, "百万千焦": 1.0, "TJ": 1e3}),
+    "co2": ("tCO2", {"tCO2": 1.0, "t": 1.0, "吨": 1.0, "吨二氧化碳": 1.0, "万tCO2": 1e4, "万吨二氧化碳": 1e4}),
+    "concentration": ("mg/m³", {"mg/m3": 1.0, "mg/m³": 1.0, "mg/Nm3": 1.0, "mg/Nm³": 1.0}),
+    "count": ("项", {"项": 1.0, "个": 1.0, "类": 1.0}),
+    "certificate": ("个", {"个": 1.0, "张": 1.0}),
+    "money": ("万元", {"万元": 1.0, "元": 1e-4, "亿元": 1e4}),
+}
+
+
+@dataclass(frozen=True)
+class RawItem:
+    id: str            # variable name used by the formulas in standards/formula/
+    label: str         # what the applicant writes in 项目
+    kind: str          # key of RAW_UNITS
+    part: str = ""     # what 分项 means for this item (水源、种类、污染物…); empty: no 分项
+    help: str = ""
+
+
+RAW_ITEMS = (
+    RawItem("water_withdrawal", "取水量", "volume", "水源", "按水源分行填写（自来水、地表水、地下水、再生水等），合计为取水量"),
+    RawItem("water_reused", "重复利用水量", "volume", "", "循环水、串联水等重复利用的水量"),
+    RawItem("water_recycled", "回用水量", "volume", "", "废水经处理后回用的水量"),
+    RawItem("wastewater_treated", "废水处理量", "volume"),
+    RawItem("wastewater", "废水产生量", "volume"),
+    RawItem("waste_gas", "废气产生量", "volume", "", "标准状态体积"),
+    RawItem("waste_generated", "一般工业固体废物产生量", "mass", "种类", "按种类分行填写"),
+    RawItem("waste_utilized", "一般工业固体废物综合利用量", "mass", "种类", "按种类分行填写"),
+    RawItem("waste_disposed", "一般工业固体废物处置量", "mass", "种类"),
+    RawItem("waste_stock_utilized", "综合利用往年贮存量", "mass", "", "当年综合利用的往年贮存量"),
+    RawItem("land_area", "用地面积", "area", "", "厂区总用地面积"),
+    RawItem("building_footprint", "建筑物和构筑物占地面积", "area", "", "含堆场用地"),
+    RawItem("floor_area", "总建筑面积", "area"),
+    RawItem("green_area", "绿地面积", "area"),
+    RawItem("pv_self", "自发自用光伏发电量", "electricity"),
+    RawItem("wind_self", "自发自用风电发电量", "electricity"),
+    RawItem("green_power", "绿电交易电量", "electricity", "", "外购电力中通过绿电交易购入的电量"),
+    RawItem("green_cert", "绿证", "certificate", "", "当年购买并核销的绿色电力证书数量"),
+    RawItem("power_exported", "输出电力", "electricity", "", "向厂界外输出的电量"),
+    RawItem("heat_exported", "输出热力", "heat", "", "向厂界外输出的热量"),
+    RawItem("process_emission", "过程排放", "co2", "排放过程", "工业生产过程排放（按行业核算指南），如碳酸盐分解"),
+    RawItem("clinker_output", "熟料产量", "mass", "", "水泥企业：用于计算碳酸盐分解的过程排放"),
+    RawItem("pollutant_concentration", "主要污染物年均排放浓度", "concentration", "污染物", "按污染物分行填写"),
+    RawItem("pollutant_limit", "许可排放限值", "concentration", "污染物", "与年均排放浓度同一污染物同一行名"),
+    RawItem("pollutant_generated", "主要污染物产生量", "mass", "污染物"),
+    RawItem("raw_material", "主要原材料消耗量", "mass", "原料"),
+    RawItem("green_material", "绿色物料使用量", "mass"),
+    RawItem("material_total", "同类物料使用总量", "mass"),
+    RawItem("ecms_functions", "能碳管理系统平台功能符合数量", "count", "", "12 项功能中具备的项数"),
+    RawItem("advanced_equipment", "先进工艺技术装备数量", "count", "", "采用国家目录所列技术装备的项数"),
+    RawItem("retrofit_projects", "绿色低碳改造项目数量", "count"),
+    RawItem("retrofit_investment", "绿色低碳改造投资", "money"),
+    RawItem("total_investment", "固定资产投资总额", "money"),
+    RawItem("footprint_categories", "开展碳足迹核算的产品类别数", "count"),
+    RawItem("product_categories", "产品类别总数", "count"),
+)
+RAW_BY_LABEL = {r.label: r for r in RAW_ITEMS}
+RAW_BY_ID = {r.id: r for r in RAW_ITEMS}
+

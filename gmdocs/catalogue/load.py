@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import EXIT_BAD_INPUT, GmdocsError, Problem
-from .model import (BenchmarkTable, Campaign, CodeRule, ConversionTable, Policy, Record, Rulebook, Standard)
+from .model import (BenchmarkTable, Campaign, CodeRule, ConversionTable, EmissionFactors, FormulaSet, Policy, Record,
+                    Rulebook, Standard)
 from .records import build_record
 from ..paths import default_root, user_data_dir
 from .supplement import load_supplements
@@ -23,6 +24,8 @@ class Catalogue:
     benchmark_tables: dict[str, BenchmarkTable] = field(default_factory=dict)
     conversions: dict[str, ConversionTable] = field(default_factory=dict)
     code_rules: dict[str, CodeRule] = field(default_factory=dict)
+    formula_sets: dict[str, FormulaSet] = field(default_factory=dict)
+    emission_factors: dict[str, EmissionFactors] = field(default_factory=dict)
     campaign_list: list[Campaign] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     data_dir: Path | None = None
@@ -36,6 +39,8 @@ class Catalogue:
         yield from self.benchmark_tables.values()
         yield from self.conversions.values()
         yield from self.code_rules.values()
+        yield from self.formula_sets.values()
+        yield from self.emission_factors.values()
         yield from self.campaign_list
 
     @property
@@ -46,7 +51,8 @@ class Catalogue:
         table = {
             "standard": self.standards, "policy": self.policies, "rulebook": self.rulebooks,
             "benchmark_table": self.benchmark_tables, "conversion_table": self.conversions,
-            "code_rule": self.code_rules,
+            "code_rule": self.code_rules, "formula_set": self.formula_sets,
+            "emission_factors": self.emission_factors,
         }.get(rec.kind)
         if rec.kind == "campaign":
             self.campaign_list.append(rec)  # duplicates of year are reported by validate

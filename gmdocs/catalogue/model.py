@@ -186,6 +186,8 @@ class Indicator:
     leading: Value | None = None
     rule: str | None = None
     description: str | None = None
+    # industry name → {"baseline": Value, "leading": Value}; see gmdocs.catalogue.levels.levels_for
+    by_industry: dict[str, dict[str, Value]] = field(default_factory=dict)
 
     @property
     def confidence(self) -> str:
@@ -298,6 +300,108 @@ class ConversionTable(Record):
     @property
     def ident(self) -> str:
         return self.id
+
+
+@dataclass
+class Formula:
+    """One indicator formula: an arithmetic expression over the calculator's variables."""
+    id: str
+    name: str
+    line: int
+    sources: tuple[Source, ...]
+    expression: Any = None             # catalogue.formula.Expression
+    unit: str | None = None
+    indicator: str | None = None       # the rulebook indicator this value feeds (scoring and cross-check)
+    percent: bool = False              # result × 100, shown as %
+    when: str | None = None            # quota-standard / no-quota-standard: which variant of the indicator
+    text: str = ""                     # the formula as printed for people
+    clause: str | None = None          # standard + clause of the definition
+    notes: str | None = None
+    zero_if_absent: list[str] = field(default_factory=list)   # variables counted as 0 when not given
+    aggregate: str = "latest"          # which year's value scores: latest / mean (of the data years)
+
+    @property
+    def confidence(self) -> str:
+        return best_confidence(self.sources)
+
+
+@dataclass
+class FormulaSet(Record):
+    id: str = ""
+    title: str = ""
+    rulebook: str | None = None
+    formulas: list[Formula] = field(default_factory=list)
+    notes: str | None = None
+
+    @property
+    def ident(self) -> str:
+        return self.id
+
+
+@dataclass
+class FuelFactor:
+    """GB/T 32150-2015 fuel parameters: 低位发热量 × 单位热值含碳量 × 碳氧化率 × 44/12."""
+    id: str
+    carrier: str                       # 能源品种 as in 能源消费 (GB/T 2589 names)
+    line: int
+    sources: tuple[Source, ...]
+    ncv: Value | None = None           # 低位发热量, GJ per physical unit
+    ncv_unit: str | None = None        # GJ/t, GJ/万m³ …
+    carbon_content: Value | None = None  # 单位热值含碳量, tC/GJ
+    oxidation: Value | None = None     # 碳氧化率, fraction 0–1
+    biomass: bool = False
+    notes: str | None = None
+
+
+@dataclass
+class GridFactor:
+    id: str
+    calibre: str                       # national-average / national-excl-market / national-fossil / regional / provincial / carbon-market
+    line: int
+    sources: tuple[Source, ...]
+    value: Value | None = None         # kgCO2/kWh
+    region: str | None = None
+    data_year: int | None = None
+    announcement: str | None = None
+    notes: str | None = None
+
+
+@dataclass
+class SimpleFactor:
+    id: str
+    name: str
+    line: int
+    sources: tuple[Source, ...]
+    value: Value | None = None
+    unit: str | None = None
+    activity: str | None = None        # RAW item id the factor multiplies (process factors)
+    notes: str | None = None
+
+
+@dataclass
+class EmissionFactors(Record):
+    id: str = ""
+    title: str = ""
+    standard: str | None = None
+    fuels: list[FuelFactor] = field(default_factory=list)
+    electricity: list[GridFactor] = field(default_factory=list)
+    heat: list[SimpleFactor] = field(default_factory=list)
+    process: list[SimpleFactor] = field(default_factory=list)
+    notes: str | None = None
+
+    @property
+    def ident(self) -> str:
+        return self.id
+
+
+GRID_CALIBRES = {
+    "national-average": "全国电力平均二氧化碳排放因子",
+    "national-excl-market": "全国电力平均二氧化碳排放因子（不包括市场化交易的非化石能源电量）",
+    "national-fossil": "全国化石能源电力二氧化碳排放因子",
+    "regional": "区域电力平均二氧化碳排放因子",
+    "provincial": "省级电力平均二氧化碳排放因子",
+    "carbon-market": "全国碳市场电网排放因子",
+}
 
 
 @dataclass

@@ -5,9 +5,10 @@ from typing import Callable
 
 from ..errors import Problem
 from .fields import Fields
-from .model import (BenchmarkRow, BenchmarkTable, Campaign, CampaignCategory, CodeRule, Coefficient,
-                    ConversionTable, Gate, Group, Indicator, Item, LEVEL_NAMES, Policy, Record, Rulebook,
-                    Scoring, Standard)
+from .model import (GRID_CALIBRES, BenchmarkRow, BenchmarkTable, Campaign, CampaignCategory, CodeRule,
+                    Coefficient, ConversionTable, EmissionFactors, Formula, FormulaSet, FuelFactor, Gate,
+                    GridFactor, Group, Indicator, Item, LEVEL_NAMES, Policy, Record, Rulebook, Scoring,
+                    SimpleFactor, Standard)
 from .numbers import normalise
 from .yamlsrc import LDict
 
@@ -80,7 +81,34 @@ def build_policy(f: Fields) -> Policy:
 
 
 INDICATOR_KEYS = {"id", "name", "unit", "kind", "direction", "requirement", "max_points", "baseline",
-                  "leading", "rule", "description"}
+                  "leading", "rule", "description", "by_industry"}
+LEVEL_KEYS = ("baseline", "leading")
+
+
+def _by_industry(inf: Fields) -> dict:
+    """`by_industry: {行业: {baseline: <值>, leading: <值>}}` → {行业: {"baseline": Value, "leading": Value}}."""
+    raw = inf.mapping("by_industry")
+    out: dict = {}
+    if raw is None:
+        return out
+    for name, body in raw.items():
+        if not isinstance(name, str) or not name.strip():
+            inf.problem("by_industry", f"行业名称应为非空文本，实际是 {name!r}", line=raw.line_of(name))
+            continue
+        if not isinstance(body, dict):
+            inf.problem(f"by_industry/{name}", "应为映射 {baseline: 值, leading: 值}", line=raw.line_of(name))
+            continue
+        bf = inf.sub(body, f"by_industry/{name}", set(LEVEL_KEYS))
+        bf.inherited = bf.sources(required=False) or inf.inherited
+        levels = {}
+        for key in LEVEL_KEYS:
+            v = bf.value(key, "number")
+            if v is not None:
+                levels[key] = v
+        if not body or not any(k in body for k in LEVEL_KEYS):
+            bf.problem("", "至少要写 baseline（基准值）或 leading（引领值）之一", line=raw.line_of(name))
+        out[name.strip()] = levels
+    return out
 
 
 def build_rulebook(f: Fields) -> Rulebook:
@@ -137,6 +165,7 @@ def build_rulebook(f: Fields) -> Rulebook:
                 baseline=inf.value("baseline", "number"),
                 leading=inf.value("leading", "number"),
                 rule=inf.text("rule"), description=inf.text("description"),
+                by_industry=_by_industry(inf),
             ))
         groups.append(group)
     return Rulebook(
@@ -295,6 +324,87 @@ def build_campaign(f: Fields) -> Campaign:
     return camp
 
 
+FORMULA_KEYS = {"id", "name", "expression", "unit", "indicator", "percent", "when", "text", "clause", "notes",
+                "zero_if_absent", "aggregate"}
+
+
+def build_formula_set(f: Fields) -> FormulaSet:
+    from .formula import FormulaError, compile_expression
+    fs = FormulaSet(kind="formula_set", file=f.file, line=f.line, sources=f.inherited,
+                    id=f.text("id", required=True) or "", title=f.text("title", required=True) or "",
+                    rulebook=f.text("rulebook"), notes=f.text("notes"))
+    for item in f.items("formulas", required=True):
+        ff = f.sub(item, f"formulas/{item.get('id')}", FORMULA_KEYS)
+        srcs = ff.sources(required=True)
+        expr_text = ff.text("expression", required=True)
+        expr = None
+        if expr_text:
+            try:
+                expr = compile_expression(expr_text)
+            except FormulaError as exc:
+                ff.problem("expression", str(exc))
+        fs.formulas.append(Formula(
+            id=ff.text("id", required=True) or "", name=ff.text("name", required=True) or "", line=ff.line,
+            sources=srcs, expression=expr, unit=ff.text("unit"), indicator=ff.text("indicator"),
+            percent=ff.boolean("percent"), when=ff.text("when", choices=("quota-standard", "no-quota-standard")),
+            text=ff.text("text", required=True) or "", clause=ff.text("clause"), notes=ff.text("notes"),
+            zero_if_absent=ff.text_list("zero_if_absent"),
+            aggregate=ff.text("aggregate", choices=("latest", "mean")) or "latest"))
+        f_last = fs.formulas[-1]
+        for name in f_last.zero_if_absent:
+            if f_last.expression is not None and name not in f_last.expression.names:
+                ff.problem("zero_if_absent", f"变量 {name!r} 不在表达式中")
+    return fs
+
+
+def _positive(v) -> str | None:
+    return None if v > 0 else f"应为正数：{v}"
+
+
+def _fraction(v) -> str | None:
+    return None if 0 < v <= 1 else f"碳氧化率应写成 0–1 之间的小数（如 0.93），实际是 {v}"
+
+
+def build_emission_factors(f: Fields) -> EmissionFactors:
+    std = f.text("standard")
+    ef = EmissionFactors(kind="emission_factors", file=f.file, line=f.line, sources=f.inherited,
+                         id=f.text("id", required=True) or "", title=f.text("title", required=True) or "",
+                         standard=normalise(std) if std else None, notes=f.text("notes"))
+    for item in f.items("fuels"):
+        ff = f.sub(item, f"fuels/{item.get('id')}", {"id", "carrier", "ncv", "ncv_unit", "carbon_content",
+                                                      "oxidation", "biomass", "notes"})
+        srcs = ff.sources(required=False) or f.inherited
+        ff.inherited = srcs
+        ef.fuels.append(FuelFactor(
+            id=ff.text("id", required=True) or "", carrier=ff.text("carrier", required=True) or "", line=ff.line,
+            sources=srcs, ncv=ff.value("ncv", "number", required=True, check=_positive),
+            ncv_unit=ff.text("ncv_unit", required=True, choices=("GJ/t", "GJ/万m³")),
+            carbon_content=ff.value("carbon_content", "number", required=True, check=_positive),
+            oxidation=ff.value("oxidation", "number", required=True, check=_fraction),
+            biomass=ff.boolean("biomass"), notes=ff.text("notes")))
+    for item in f.items("electricity"):
+        gf = f.sub(item, f"electricity/{item.get('id')}", {"id", "calibre", "region", "data_year", "value",
+                                                           "announcement", "notes"})
+        srcs = gf.sources(required=False) or f.inherited
+        gf.inherited = srcs
+        ef.electricity.append(GridFactor(
+            id=gf.text("id", required=True) or "", calibre=gf.text("calibre", required=True,
+                                                                  choices=tuple(GRID_CALIBRES)) or "",
+            line=gf.line, sources=srcs, value=gf.value("value", "number", required=True, check=_positive),
+            region=gf.text("region"), data_year=gf.integer("data_year", required=True),
+            announcement=gf.text("announcement"), notes=gf.text("notes")))
+    for key, target in (("heat", ef.heat), ("process", ef.process)):
+        for item in f.items(key):
+            sf = f.sub(item, f"{key}/{item.get('id')}", {"id", "name", "value", "unit", "activity", "notes"})
+            srcs = sf.sources(required=False) or f.inherited
+            sf.inherited = srcs
+            target.append(SimpleFactor(
+                id=sf.text("id", required=True) or "", name=sf.text("name", required=True) or "", line=sf.line,
+                sources=srcs, value=sf.value("value", "number", required=True, check=_non_negative),
+                unit=sf.text("unit", required=True), activity=sf.text("activity"), notes=sf.text("notes")))
+    return ef
+
+
 BUILDERS: dict[str, tuple[set[str], Callable[[Fields], Record]]] = {
     "standard": ({"kind", "number", "key", "title", "title_en", "level", "nature", "status", "published",
                   "effective", "abolished", "replaces", "replaced_by", "topics", "industries", "scope",
@@ -308,6 +418,9 @@ BUILDERS: dict[str, tuple[set[str], Callable[[Fields], Record]]] = {
     "conversion_table": ({"kind", "id", "title", "standard", "coefficients", "notes"}, build_conversion_table),
     "code_rule": ({"kind", "id", "title", "standard", "charset", "weights", "modulus", "length", "pattern",
                    "segments", "test_vectors", "notes"}, build_code_rule),
+    "formula_set": ({"kind", "id", "title", "rulebook", "formulas", "notes"}, build_formula_set),
+    "emission_factors": ({"kind", "id", "title", "standard", "fuels", "electricity", "heat", "process", "notes"},
+                         build_emission_factors),
     "campaign": ({"kind", "id", "year", "title", "notice", "categories", "evaluation", "evaluator_cap",
                   "benchmark_tables", "exclusions", "deadlines", "data_years", "notes"}, build_campaign),
 }

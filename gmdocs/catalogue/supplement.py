@@ -13,7 +13,9 @@ from ..errors import Problem
 from .fields import VALUE_KEYS
 from .yamlsrc import LDict, LList, display_path, read_yaml
 
-FILL_KEYS = {"gap", "target", "value", "sources", "unit", "better", "indicator", "override", "reason", "note"}
+FILL_KEYS = {"gap", "target", "value", "sources", "unit", "better", "indicator", "override", "reason", "note",
+             "industry"}
+INDUSTRY_LEVELS = ("baseline", "leading")
 
 
 
@@ -126,16 +128,25 @@ def _apply_fill(fill, i, disp, records, problems, filled, applied):
         problems.append(Problem(disp, line, f"{where}/{'gap' if gap else 'target'}",
                                 f"缺口编号 {path!r} 指向的记录 {rec_id!r} 不存在（用 gmdocs catalogue gaps 查看编号）"))
         return
-    found = _navigate(record, [s for s in rest.split("/") if s]) if rest else None
-    if found is None or found[0] is None:
-        problems.append(Problem(disp, line, f"{where}/{'gap' if gap else 'target'}",
-                                f"缺口编号 {path!r} 在记录 {rec_id!r} 中找不到"))
-        return
-    parent, key, node = found
+    industry = fill.get("industry")
+    if industry is not None:
+        found = _industry_slot(record, rest, industry, fill, where, disp, path, problems)
+        if found is None:
+            return
+        parent, key, node, path = found       # parent: the indicator; its by_industry slot is made on success
+    else:
+        found = _navigate(record, [s for s in rest.split("/") if s]) if rest else None
+        if found is None or found[0] is None:
+            problems.append(Problem(disp, line, f"{where}/{'gap' if gap else 'target'}",
+                                    f"缺口编号 {path!r} 在记录 {rec_id!r} 中找不到"))
+            return
+        parent, key, node = found
     if path in filled:
         problems.append(Problem(disp, line, where, f"{path!r} 已被 {filled[path]} 补充过，两个补充互相冲突"))
         return
-    is_value_gap = isinstance(node, dict) and "missing" in node and set(node) <= VALUE_KEYS
+    # An industry-specific level that the rulebook does not list yet is a gap, too.
+    is_value_gap = (industry is not None and node is None) or (
+        isinstance(node, dict) and "missing" in node and set(node) <= VALUE_KEYS)
     is_row_gap = isinstance(node, dict) and "missing" in node and not is_value_gap
     _mark(fill, disp, line)
     if gap and not (is_value_gap or is_row_gap):
@@ -168,7 +179,68 @@ def _apply_fill(fill, i, disp, records, problems, filled, applied):
             new["note"] = fill["note"]
         if override:
             new.override_reason = reason.strip()
+        if industry is not None:
+            parent = _industry_entry(parent, industry.strip(), fill, disp)
         parent[key] = new
     filled[path] = f"{disp}:{line}"
     applied.append({"path": path, "file": disp, "line": line, "override": override,
-                    "reason": reason.strip() if override else None})
+                    "reason": reason.strip() if override else None,
+                    "industry": industry.strip() if isinstance(industry, str) else None})
+
+
+def _new_ldict(line: int, origin: str) -> LDict:
+    d = LDict()
+    d.line, d.key_lines, d.origin = line, {}, origin
+    return d
+
+
+def _industry_slot(record, rest, industry, fill, where, disp, path, problems):
+    """`gap: …/indicators/<i>/baseline` + `industry: X` → the slot by_industry[X].baseline of that indicator.
+
+    Returns (indicator, level, node, effective path) — node is None when the rulebook has no such value
+    yet; the slot itself is only made once the fill is accepted (`_industry_entry`) — or None after
+    recording a problem. The general baseline/leading is left as it is.
+    """
+    line = fill.line_of("industry")
+    if not isinstance(industry, str) or not industry.strip():
+        problems.append(Problem(disp, line, f"{where}/industry", f"industry 应为行业名称（非空文本），实际是 {industry!r}"))
+        return None
+    industry = industry.strip()
+    segs = [s for s in rest.split("/") if s]
+    if len(segs) < 5 or segs[-1] not in INDUSTRY_LEVELS or segs[-3] != "indicators" or segs[0] != "groups":
+        problems.append(Problem(disp, line, f"{where}/industry",
+                                "industry 只能用于指标的基准值或引领值："
+                                "缺口编号应为 <指标体系>/groups/<组>/indicators/<指标>/baseline 或 …/leading"))
+        return None
+    level = segs[-1]
+    found = _navigate(record, segs[:-1])
+    indicator = found[2] if found is not None else None
+    if not isinstance(indicator, LDict) or level not in indicator:
+        problems.append(Problem(disp, fill.line_of("gap" if "gap" in fill else "target"), where,
+                                f"缺口编号 {path!r} 在记录中找不到（该指标没有 {level}）"))
+        return None
+    by_ind = indicator.get("by_industry")
+    if by_ind is not None and not isinstance(by_ind, LDict):
+        problems.append(Problem(disp, line, f"{where}/industry", "该指标的 by_industry 不是映射，无法按行业补充"))
+        return None
+    entry = by_ind.get(industry) if by_ind is not None else None
+    if entry is not None and not isinstance(entry, LDict):
+        problems.append(Problem(disp, line, f"{where}/industry", f"该指标的 by_industry/{industry} 不是映射"))
+        return None
+    eff = "/".join([path.partition("/")[0], *segs[:-1], "by_industry", industry, level])
+    return indicator, level, entry.get(level) if entry is not None else None, eff
+
+
+def _industry_entry(indicator: LDict, industry: str, fill: LDict, disp: str) -> LDict:
+    """The mapping by_industry[industry] of an indicator, created when the rulebook has none yet."""
+    by_ind = indicator.get("by_industry")
+    if by_ind is None:
+        by_ind = _new_ldict(fill.line, disp)
+        indicator["by_industry"] = by_ind
+        indicator.key_lines.setdefault("by_industry", fill.line)
+    entry = by_ind.get(industry)
+    if entry is None:
+        entry = _new_ldict(fill.line, disp)
+        by_ind[industry] = entry
+        by_ind.key_lines.setdefault(industry, fill.line)
+    return entry
