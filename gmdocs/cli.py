@@ -409,26 +409,78 @@ def check_cmd(ctx, file, year, as_json):
     sys.exit(EXIT_OK if rep.ok else EXIT_PROBLEMS)
 
 
-@main.command("score", context_settings=CONTEXT)
+def _grid(text):
+    from .calculate.carbon import GridChoice
+    from .errors import EXIT_BAD_INPUT
+    try:
+        return GridChoice.parse(text)
+    except ValueError as exc:
+        raise GmdocsError(str(exc), EXIT_BAD_INPUT) from None
+
+
+GRID_HELP = ("外购电力排放因子口径：national-average（默认）、national-excl-market、national-fossil、"
+             "regional:区域、provincial:省份、carbon-market。")
+
+
+@main.command("calc", context_settings=CONTEXT)
 @click.argument("file", type=click.Path())
-@click.option("--year", type=int, help="推荐工作年度（默认取文件中的“年度”）。")
+@click.option("--year", type=int, help="推荐工作年度（默认取文件中的“年度”，没有则取该类别的最新年度）。")
+@click.option("--grid", "grid", default=None, metavar="口径", help=GRID_HELP)
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON。")
 @click.pass_context
 @handles_errors
-def score_cmd(ctx, file, year, as_json):
+def calc_cmd(ctx, file, year, grid, as_json):
+    """按原始数据计算申报数据 FILE 的全部定量指标和碳排放（逐年），每项给出公式和出处。
+
+    \b
+    示例：
+      gmdocs calc examples/硅铁厂-申报数据.yaml
+      gmdocs calc 申报数据.xlsx --grid provincial:内蒙古 --json
+    """
+    from .calculate.indicators import calculate
+    from .calculate.present import calc_text
+    from .evaluate.select import select
+    app, _ = _load_app(file)
+    cat = _catalogue(ctx)
+    sel = select(cat, app, year)
+    res = calculate(app, cat, year, _grid(grid), sel)
+    click.echo(f"评价年度：{sel.year_reason}", err=True)
+    if as_json:
+        _echo_json({"name": app.name, "year_reason": sel.year_reason, **res.to_json()})
+    else:
+        click.echo("\n".join(calc_text(res, app.name, sel.year_reason)))
+    sys.exit(EXIT_OK if res.formula_set else EXIT_PROBLEMS)
+
+
+@main.command("score", context_settings=CONTEXT)
+@click.argument("file", type=click.Path())
+@click.option("--year", type=int, help="推荐工作年度（默认取文件中的“年度”，没有则取该类别的最新年度）。")
+@click.option("--grid", "grid", default=None, metavar="口径", help=GRID_HELP)
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON。")
+@click.pass_context
+@handles_errors
+def score_cmd(ctx, file, year, grid, as_json):
     """按年度适用的评价指标体系为申报数据 FILE 评分：逐项、分组、总分和能效对标。
 
-    规则缺失时仍给出能算的逐项结果，只扣下依赖缺失值的合计，并列出需要补充的值。
+    定量指标按原始数据用收录的公式计算；核对自评得分和核定得分；规则缺失时给出已确定的分数、
+    未定的分数和总分可能的范围，并说明如何补齐。
 
     \b
     示例：
       gmdocs score examples/汽车链主-申报数据.yaml
       gmdocs --data-dir 我的补充 score 申报数据.xlsx --json
     """
+    from .evaluate.checks import check
     from .evaluate.present import score_text
     from .evaluate.score import score
-    app, _ = _load_app(file)
-    ev = score(app, _catalogue(ctx), year)
+    app, found = _load_app(file)
+    cat = _catalogue(ctx)
+    ev = score(app, cat, year, _grid(grid))
+    rep = check(app, cat, year, found)
+    ev.blocking = ev.blocking + [f"检查发现 {len(rep.errors)} 个错误（gmdocs check 查看位置）：" +
+                                 "；".join(f.message for f in rep.errors[:3]) + ("…" if len(rep.errors) > 3 else "")] \
+        if rep.errors else ev.blocking
+    click.echo(f"评价年度：{ev.year_reason}", err=True)
     if as_json:
         _echo_json(ev.to_json())
     else:
@@ -438,7 +490,7 @@ def score_cmd(ctx, file, year, as_json):
 
 @main.command("init", context_settings=CONTEXT)
 @click.argument("category", type=click.Choice(["factory", "park", "supply-chain"]))
-@click.option("--year", type=int, default=2023, show_default=True, help="推荐工作年度。")
+@click.option("--year", type=int, default=None, help="推荐工作年度（默认：目录中有该类别的最新年度）。")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="输出文件（.yaml 或 .xlsx）。")
 @click.option("--from", "source", type=click.Path(), help="把已填好的 YAML 申报数据转成 XLSX（类别和年度取自该文件）。")
 @click.option("--force", is_flag=True, help="覆盖已存在的文件。")
@@ -571,6 +623,7 @@ def rules_form(ctx, rulebook, output, industries, force):
     """为指标体系 RULEBOOK 生成规则补充表（Excel）：每个缺失值一行，对照你手中的原文填数值和出处。
 
     列出满分、合格线、各组权重、各指标分值，以及定量指标的基准值/引领值（通用，和 --industry 给出的每个行业）。
+
     已由用户补充过的值不再列出。指标体系编号见 gmdocs rules list。没有缺失值时退出码为 1。
 
     \b
@@ -597,9 +650,10 @@ def rules_import(ctx, file, force, as_json):
     """导入填好的规则补充表 FILE：写入（或合并到）数据目录中的 补充-<指标体系编号>.yaml。
 
     数据目录：全局选项 --data-dir，否则环境变量 GMDOCS_DATA，否则用户配置目录（没有时自动创建）。
-    有数值的行必须写出处；数值只能是 ≥0 的数字。导入时给数据目录加锁，连同整个数据目录校验通过后
-    才替换文件。出错时一次列出全部问题（文件 补充表!单元格），什么都不写，退出码为 2。
-    导入的值在所有输出中标为【用户补充】。
+
+    有数值的行必须写出处；数值只能是 ≥0 的数字。导入时给数据目录加锁，连同整个数据目录校验通过后才替换文件。
+
+    出错时一次列出全部问题（文件 补充表!单元格），什么都不写，退出码为 2。导入的值在所有输出中标为【用户补充】。
 
     \b
     示例：

@@ -12,8 +12,35 @@ from ..catalogue.load import Catalogue
 from ..catalogue.model import CATEGORY_NAMES
 from ..errors import EXIT_BAD_INPUT, GmdocsError
 from ..fsutil import atomic_write
-from .spec import (CATEGORY_LABELS, INFO_FIELDS, PARK_YEAR_EXTRA, RESULTS, UNIT_FACTORS,
-                   YEAR_FIELDS, YES_NO, FieldSpec)
+from .spec import (CATEGORY_LABELS, INFO_FIELDS, PARK_YEAR_EXTRA, RAW_ITEMS, RAW_UNITS, RESULTS, UNIT_FACTORS,
+                   YEAR_FIELDS, YES_NO, FieldSpec, RawItem)
+
+RAW_HEADER = ("项目", "分项", "单位")      # then the three year columns, then 备注
+
+
+def raw_units(item: RawItem) -> list[str]:
+    """The units an applicant may write for a raw item, canonical first."""
+    canonical, units = RAW_UNITS[item.kind]
+    return [canonical] + [u for u in units if u != canonical]
+
+
+def all_raw_units() -> list[str]:
+    """Every unit of every raw quantity kind, once each, in table order (for the XLSX drop-down)."""
+    out: list[str] = []
+    for kind in RAW_UNITS:
+        for u in raw_units(RawItem("", "", kind)):
+            if u not in out:
+                out.append(u)
+    return out
+
+
+def raw_note(item: RawItem) -> str:
+    """One line of help for a raw item: unit choices, what 分项 means, what to write."""
+    parts = ["单位：" + "/".join(raw_units(item))]
+    parts.append(f"分项：{item.part}" if item.part else "不分项")
+    if item.help:
+        parts.append(item.help)
+    return "；".join(parts)
 
 
 def skeleton(cat: Catalogue, category: str, year: int) -> dict:
@@ -79,15 +106,26 @@ def yaml_text(sk: dict) -> str:
         L += ["", "# 主要产品：产量和单位产品综合能耗（kgce/产品单位），用于能效标杆/基准对标", "产品:",
               "  - 名称:", "    单位: t", "    产量: {" + ", ".join(f"{y}: " for y in years) + "}",
               "    单位产品综合能耗: {" + ", ".join(f"{y}: " for y in years) + "}",
-              "    单位产品综合能耗单位: kgce/t", "    声明达到标杆水平: 否"]
+              "    单位产品综合能耗单位: kgce/t", "    声明达到标杆水平: 否",
+              "    中间产品: 否    # 是：本厂自产自用的中间产品（如水泥熟料之于水泥），其能耗已含在最终产品中，不重复计入"]
+    L += ["", "# 原始数据：计算定量指标（取水强度、固废综合利用率、容积率、可再生能源利用率、碳排放等）的基础数据。",
+          "# 每行一个项目，删去行首的“# ”启用；有“分项”的项目按分项分行填写（如取水量按水源：自来水、地下水各一行），",
+          f"# 数值按“单位”填写（{years[0]}—{years[-1]} 三年）；用不到的项目保持注释即可。", "原始数据:"]
+    for item in RAW_ITEMS:
+        part = " 分项: ," if item.part else ""
+        cells = ", ".join(f"{y}: " for y in years)
+        L += [f"  # {item.label}：{raw_note(item)}",
+              f"  # - {{项目: {item.label},{part} 单位: {raw_units(item)[0]}, {cells}, 备注: }}"]
     L += ["", "# 基本要求（一票否决）：结论填 符合 / 不符合；证据写证明材料名称", "基本要求:"]
     for g in sk["gates"]:
         L += [f"  - 编号: {g.id}    # {g.text[:60]}", "    结论:", "    证据:"]
-    L += ["", "# 指标自评：结论填 符合 / 不符合 / 不适用；定量指标填数值", "指标:"]
+    L += ["", "# 指标自评：结论填 符合 / 不符合 / 不适用；定量指标填数值（能由原始数据计算的可不填）；",
+          "# 自评得分填申报单位自评的分数；核定得分、评价说明由第三方评价机构填写", "指标:"]
     for grp in sk["groups"]:
         for ind in grp.indicators:
             unit = f"，单位 {ind.unit}" if ind.unit and ind.unit != "-" else ""
-            L += [f"  - 编号: {_q(ind.id)}    # {grp.name}：{ind.name}{unit}", "    结论:", "    数值:", "    证据:"]
+            L += [f"  - 编号: {_q(ind.id)}    # {grp.name}：{ind.name}{unit}", "    结论:", "    数值:", "    证据:",
+                  "    自评得分:", "    核定得分:", "    评价说明:"]
     L += ["", "# 近三年是否存在下列情形（是 / 否）；存在任一情形的不得申报", "排除情形:"]
     for e in sk["exclusions"]:
         L.append(f"  {e.id}:    # {e.text}")
@@ -110,6 +148,8 @@ def _prefill(wb, app, app_dir: str | None = None) -> None:
     from .spec import INFO_FIELDS
     info = wb["基本信息"]
     rows = {str(info.cell(r, 1).value).rstrip("*").strip(): r for r in range(1, info.max_row + 1)}
+    if app.year is None and "年度" in rows:
+        info.cell(rows["年度"], 2, None)       # the file left 年度 out: so does the workbook (the latest round applies)
     for s in INFO_FIELDS[app.category]:
         f = app.info.get(s.id)
         if f is not None and f.value is not None and s.label in rows:
@@ -132,7 +172,14 @@ def _prefill(wb, app, app_dir: str | None = None) -> None:
         pr = wb["产品"]
         for p in app.products:
             pr.append([p.name, p.unit] + [p.output.get(y) for y in years] + [p.unit_energy.get(y) for y in years]
-                      + [p.unit_energy_unit, _yes_no(p.claims_benchmark)])
+                      + [p.unit_energy_unit, _yes_no(p.claims_benchmark), _yes_no(p.intermediate)])
+    if "原始数据" in wb.sheetnames:
+        from .spec import RAW_BY_ID
+        raw = wb["原始数据"]
+        for e in app.raw:
+            # amounts are held in the item's canonical unit: write that unit, so reading back gives the same numbers
+            item = RAW_BY_ID[e.item]
+            raw.append([item.label, e.part, RAW_UNITS[item.kind][0]] + [e.amounts.get(y) for y in years] + [None])
     for sheet, answers, res_col, val_col, ev_col in (("基本要求", app.gates, 3, None, 4), ("指标", app.answers, 5, 6, 7)):
         ws = wb[sheet]
         rows = {str(ws.cell(r, 1).value): r for r in range(2, ws.max_row + 1)}
@@ -145,6 +192,10 @@ def _prefill(wb, app, app_dir: str | None = None) -> None:
             if val_col:
                 ws.cell(r, val_col, a.value)
             ws.cell(r, ev_col, a.evidence)
+            if sheet == "指标":
+                ws.cell(r, 8, a.self_points)
+                ws.cell(r, 9, a.evaluator_points)
+                ws.cell(r, 10, a.evaluator_note)
     at = wb["附件"]
     for a in app.attachments:
         at.append([a.name, os.path.relpath(a.path, app_dir) if app_dir else a.path])
@@ -171,6 +222,14 @@ def write_xlsx(sk: dict, path: Path, force: bool, app=None) -> Path:
             ws.column_dimensions[cell.column_letter].width = widths[i] if i < len(widths) else 14
         ws.freeze_panes = "A2"
 
+    def decimal(ws, ref, prompt):
+        dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                            showErrorMessage=True, errorTitle="应为 ≥0 的数字", error=prompt, promptTitle="请填写数字",
+                            prompt=prompt)
+        dv.showInputMessage = True
+        ws.add_data_validation(dv)
+        dv.add(ref)
+
     def dropdown(ws, formula, ref, prompt):
         dv = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True,
                             errorTitle="取值不在可选范围内", error=prompt, promptTitle="请选择", prompt=prompt)
@@ -189,9 +248,15 @@ def write_xlsx(sk: dict, path: Path, force: bool, app=None) -> Path:
                  "4. 基本要求和指标：结论选 符合 / 不符合 / 不适用；定量指标填数值；证据写证明材料名称。",
                  "5. 排除情形：近三年存在任一情形的不得申报，请如实选择 是 / 否。",
                  "6. 填好后运行：gmdocs check 本文件.xlsx（检查），gmdocs score 本文件.xlsx（评分）。",
-                 "7. 数字可以带千分位逗号；请勿修改工作表名称和表头。"]
+                 "7. 数字可以带千分位逗号；请勿修改工作表名称和表头。",
+                 "8. 原始数据：计算定量指标的基础数据，每行一个项目，项目和单位从下拉列表选；有“分项”的项目按分项分行填写"
+                 "（如取水量按水源：自来水、地下水各一行）。产品的“中间产品”选 是 表示本厂自产自用的中间产品（如水泥熟料之于水泥）。",
+                 "9. 指标的“自评得分”由申报单位填写，“核定得分”“评价说明”由第三方评价机构填写；得分为 ≥0 的数字。",
+                 "", "原始数据的项目、可用单位和分项："]
         for n in notes:
             ws.append([n])
+        for item in RAW_ITEMS:
+            ws.append([f"  {item.label}：{raw_note(item)}"])
         ws.column_dimensions["A"].width = 110
         ws["A1"].font = Font(bold=True, size=14)
         opts = wb.create_sheet("选项")
@@ -199,6 +264,11 @@ def write_xlsx(sk: dict, path: Path, force: bool, app=None) -> Path:
             opts.cell(i, 1, c)
         for i, u in enumerate(UNIT_FACTORS, 1):
             opts.cell(i, 2, u)
+        for i, item in enumerate(RAW_ITEMS, 1):
+            opts.cell(i, 3, item.label)
+        units = all_raw_units()
+        for i, u in enumerate(units, 1):
+            opts.cell(i, 4, u)
         opts.sheet_state = "hidden"
 
         info = wb.create_sheet("基本信息")
@@ -227,8 +297,15 @@ def write_xlsx(sk: dict, path: Path, force: bool, app=None) -> Path:
         if cat == "factory":
             pr = wb.create_sheet("产品")
             header(pr, ["名称", "单位"] + [f"{y}年产量" for y in years] + [f"{y}年单位产品综合能耗" for y in years]
-                   + ["单位产品综合能耗单位", "声明达到标杆水平"], [14, 8, 14, 14, 14, 22, 22, 22, 20, 18])
+                   + ["单位产品综合能耗单位", "声明达到标杆水平", "中间产品"], [14, 8, 14, 14, 14, 22, 22, 22, 20, 18, 10])
             dropdown(pr, '"是,否"', "J2:J30", "是否声明该产品能效达到标杆水平")
+            dropdown(pr, '"是,否"', "K2:K30", "是：本厂自产自用的中间产品（如水泥熟料之于水泥），能耗不与最终产品重复计入")
+
+        raw = wb.create_sheet("原始数据")
+        header(raw, list(RAW_HEADER) + [f"{y}年" for y in years] + ["备注"], [28, 14, 10, 16, 16, 16, 30])
+        dropdown(raw, f"选项!$C$1:$C${len(RAW_ITEMS)}", "A2:A200", "从列表中选择项目（各项目的单位和分项见“说明”工作表）")
+        dropdown(raw, f"选项!$D$1:$D${len(units)}", "C2:C200", "所填项目对应的单位（见“说明”工作表）")
+        decimal(raw, "D2:F200", "≥0 的数字，按所选单位填写")
 
         gs = wb.create_sheet("基本要求")
         header(gs, ["编号", "要求", "结论", "证据"], [8, 80, 10, 40])
@@ -238,11 +315,14 @@ def write_xlsx(sk: dict, path: Path, force: bool, app=None) -> Path:
         dropdown(gs, '"' + ",".join(RESULTS) + '"', f"C2:C{max(2, gs.max_row)}", "符合 / 不符合 / 不适用")
 
         ind = wb.create_sheet("指标")
-        header(ind, ["编号", "一级指标", "指标", "单位", "结论", "数值", "证据"], [12, 18, 44, 10, 10, 12, 40])
+        header(ind, ["编号", "一级指标", "指标", "单位", "结论", "数值", "证据", "自评得分", "核定得分", "评价说明"],
+               [12, 18, 44, 10, 10, 12, 40, 10, 10, 40])
         for grp in sk["groups"]:
             for i in grp.indicators:
                 ind.append([i.id, grp.name, i.name, i.unit if i.unit and i.unit != "-" else None, None, None, None])
-        dropdown(ind, '"' + ",".join(RESULTS) + '"', f"E2:E{max(2, ind.max_row)}", "符合 / 不符合 / 不适用")
+        last = max(2, ind.max_row)
+        dropdown(ind, '"' + ",".join(RESULTS) + '"', f"E2:E{last}", "符合 / 不符合 / 不适用")
+        decimal(ind, f"H2:I{last}", "得分：≥0 的数字（自评得分由申报单位填写，核定得分由评价机构填写）")
 
         ex = wb.create_sheet("排除情形")
         header(ex, ["编号", "情形（近三年）", "是否存在"], [8, 90, 12])
@@ -272,6 +352,10 @@ def init_file(cat: Catalogue, category: str, year: int, out: str | Path, force: 
         if source.category != category:
             raise GmdocsError(f"--from 文件的类别是 {CATEGORY_LABELS[source.category]}，与命令中的 "
                               f"{CATEGORY_LABELS[category]} 不一致", EXIT_BAD_INPUT)
-        year = source.year or year
+        if source.year is not None:
+            year = source.year
+        else:   # 年度 left out: the latest round having the category applies when the file is read, so use it here
+            from ..evaluate.select import latest_year
+            year = latest_year(cat, category) or year
     sk = skeleton(cat, category, year)
     return write_xlsx(sk, p, force, source) if ext == ".xlsx" else write_yaml(sk, p, force)

@@ -45,6 +45,8 @@ class Applicability:
     product: str | None
     campaign: Campaign
     category_available: bool
+    as_of: str = ""                       # the date standards' status is judged at
+    as_of_reason: str = ""
     industry_standards: list[Standard] = field(default_factory=list)
     general_standards: list[Standard] = field(default_factory=list)
     rulebooks: list[Rulebook] = field(default_factory=list)
@@ -57,8 +59,42 @@ class Applicability:
         return "industry" if self.industry_standards else "general"
 
 
-def _active(s: Standard) -> bool:
-    return s.status in ("现行", "即将实施", "状态未知")
+def _date_key(v) -> str | None:
+    """A catalogue date value (date, 'YYYY-MM' or 'YYYY') as a sortable 'YYYY-MM-DD' string (start of the period)."""
+    if v is None or not v.known or v.value is None:
+        return None
+    x = v.value
+    if hasattr(x, "isoformat"):
+        return x.isoformat()
+    parts = str(x).split("-")
+    return "-".join(parts + ["01"] * (3 - len(parts)))
+
+
+def campaign_date(camp: Campaign) -> tuple[str, str]:
+    """The date a campaign's rules are judged at: its latest known deadline, else the end of its year."""
+    dates = [d for d in (_date_key(it.date) for it in camp.deadlines) if d]
+    if dates:
+        return max(dates), "该年度最晚的截止日期"
+    return f"{camp.year}-12-31", "该年度截止日期未收录，按年末"
+
+
+def status_on(s: Standard, as_of: str) -> str:
+    """The standard's status on a date (YYYY-MM-DD), from its effective/abolished dates; the recorded status otherwise."""
+    eff, ab = _date_key(s.effective), _date_key(s.abolished)
+    if eff and as_of < eff:
+        return "即将实施"
+    if ab:
+        return "废止" if as_of >= ab else "现行"
+    if s.status == "即将实施" and eff:
+        return "现行"
+    if s.status == "废止" and s.replaced_by is None and eff and as_of >= eff:
+        return "废止"
+    return s.status
+
+
+def _active(s: Standard, as_of: str | None = None) -> bool:
+    status = status_on(s, as_of) if as_of else s.status
+    return status in ("现行", "状态未知")
 
 
 def which(cat: Catalogue, industry: str, year: int, category: str = "factory",
@@ -74,6 +110,8 @@ def which(cat: Catalogue, industry: str, year: int, category: str = "factory",
         raise GmdocsError(f"年度 {year} 未收录（已收录年度：{known}）", EXIT_BAD_INPUT)
     cat_rules = camp.categories.get(category)
     res = Applicability(year, category, industry, product, camp, cat_rules is not None)
+    as_of, as_of_reason = campaign_date(camp)
+    res.as_of, res.as_of_reason = as_of, as_of_reason
     if cat_rules is None:
         offered = "、".join(CATEGORY_NAMES[c] for c in camp.categories)
         res.notes.append(f"{year}年度推荐工作没有“{CATEGORY_NAMES[category]}”类别（本年度类别：{offered}）。")
@@ -94,7 +132,7 @@ def which(cat: Catalogue, industry: str, year: int, category: str = "factory",
                 res.general_standards.append(cat.standards[key])
     if cat_rules.industry_standards and category != "supply-chain":
         scored = [(best_industry_score(industry, s.industries), s) for s in cat.standards.values()
-                  if topic in s.topics and s.industries and _active(s) and s not in res.general_standards]
+                  if topic in s.topics and s.industries and _active(s, as_of) and s not in res.general_standards]
         top = max((sc for sc, s in scored if s.level == "行业标准"), default=0)
         res.industry_standards = [s for sc, s in scored if sc and sc == top and s.level == "行业标准"]
         others = [s for sc, s in scored if sc and s.level != "行业标准"]
@@ -110,9 +148,15 @@ def which(cat: Catalogue, industry: str, year: int, category: str = "factory",
                                  "如你所在行业已有行业标准而本工具未收录，请以工业和信息化部节能与综合利用司公布的清单为准。")
     # Benchmarks: the campaign's tables plus energy-quota grade tables of the industry's standards.
     res.quota_standards = [s for s in cat.standards.values()
-                           if "energy-quota" in s.topics and _active(s)
+                           if "energy-quota" in s.topics and _active(s, as_of)
                            and (best_industry_score(industry, s.industries)
                                 or (product and best_industry_score(product, s.industries)))]
+    for s in cat.standards.values():
+        if "energy-quota" in s.topics and s not in res.quota_standards and status_on(s, as_of) == "即将实施" \
+                and (best_industry_score(industry, s.industries) or (product and best_industry_score(product, s.industries))):
+            prev = "、".join(s.replaces) or "上一版"
+            res.notes.append(f"{s.number} 在 {year} 年度评价时尚未实施（{as_of} 时为即将实施），当时适用的是 {prev}，"
+                             f"其等级数值未收录，不用 {s.number} 的数值对标。")
     quota_keys = {s.key for s in res.quota_standards}
     wanted = [product] if product else [industry]
     for t in cat.benchmark_tables.values():

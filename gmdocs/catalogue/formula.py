@@ -18,9 +18,6 @@ BASE_VARIABLES = {
     "output_value": "工业总产值（万元）",
     "value_added": "工业增加值（万元）",
     "carbon_total": "二氧化碳排放总量（tCO2，GB/T 32150-2015，不含生物质）",
-    "renewable_kwh": "可再生能源电力（kWh：自发自用光伏和风电、绿电交易电量、绿证对应电量）",
-    "renewable_tce": "可再生能源电力折标准煤（tce，电力当量值）",
-    "energy_with_renewable_tce": "能源消费总量（tce）：综合能耗加自发自用可再生能源电力折标准煤",
     "main_output": "唯一最终产品的产量（产品单位）",
     "pollutant_margin": "各主要污染物年均排放浓度低于许可排放限值的幅度中的最小值（%）",
 }

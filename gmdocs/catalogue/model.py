@@ -322,7 +322,10 @@ class Formula:
 
     @property
     def confidence(self) -> str:
-        return best_confidence(self.sources)
+        """A formula is only as sure as its weakest cited part (definition, constant, unit)."""
+        if not self.sources:
+            return "uncertain"
+        return min((s.confidence for s in self.sources), key=lambda c: CONFIDENCE_ORDER.get(c, -1))
 
 
 @dataclass

@@ -115,8 +115,17 @@ def gap_text(g: Gap) -> str:
     return f"{g.path}\n    {g.record}；应见：{g.where}（{g.file}:{g.line}）"
 
 
-def _std_brief(s) -> dict:
-    return {"number": s.number, "title": s.title, "status": s.status, "confidence": s.confidence}
+def _std_brief(s, as_of: str | None = None) -> dict:
+    from .applicable import status_on
+    return {"number": s.number, "title": s.title, "status": status_on(s, as_of) if as_of else s.status,
+            "status_today": s.status, "confidence": s.confidence}
+
+
+def _status_then(s, res) -> str:
+    """Status as of the campaign's date, with today's status when it differs."""
+    from .applicable import status_on
+    then = status_on(s, res.as_of)
+    return then if then == s.status else f"{res.year}年度时{then}；现{s.status}"
 
 
 def which_json(res) -> dict:
@@ -126,10 +135,11 @@ def which_json(res) -> dict:
         "year": res.year, "category": res.category, "category_name": CATEGORY_NAMES[res.category],
         "industry": res.industry, "product": res.product, "category_available": res.category_available,
         "basis": res.basis,
-        "industry_standards": [_std_brief(s) for s in res.industry_standards],
-        "general_standards": [_std_brief(s) for s in res.general_standards],
+        "as_of": res.as_of, "as_of_reason": res.as_of_reason,
+        "industry_standards": [_std_brief(s, res.as_of) for s in res.industry_standards],
+        "general_standards": [_std_brief(s, res.as_of) for s in res.general_standards],
         "rulebooks": [{"id": r.id, "title": r.title, "confidence": r.confidence} for r in res.rulebooks],
-        "quota_standards": [_std_brief(s) for s in res.quota_standards],
+        "quota_standards": [_std_brief(s, res.as_of) for s in res.quota_standards],
         "benchmarks": [benchmark_json(h) for h in res.benchmarks],
         "campaign": {
             "id": c.id, "title": c.title, "notice": _vjson(c.notice),
@@ -156,10 +166,13 @@ def which_text(cat, res) -> list[str]:
     lines.append("")
     lines.append("一、评价依据")
     for s in res.industry_standards:
-        lines.append(f"  行业标准：{s.number}《{s.title}》［{s.status}］{mark(s.confidence)}")
+        lines.append(f"  行业标准：{s.number}《{s.title}》［{_status_then(s, res)}］{mark(s.confidence)}")
     for s in res.general_standards:
         role = "通则（行业标准之外的部分及无行业标准时）" if res.industry_standards else "通则"
-        lines.append(f"  {role}：{s.number}《{s.title}》［{s.status}］{mark(s.confidence)}")
+        lines.append(f"  {role}：{s.number}《{s.title}》［{_status_then(s, res)}］{mark(s.confidence)}")
+    for s in res.quota_standards:
+        lines.append(f"  能耗限额标准：{s.number}《{s.title}》［{_status_then(s, res)}］{mark(s.confidence)}")
+    lines.append(f"  （标准状态按 {res.as_of} 判断：{res.as_of_reason}）")
     for r in res.rulebooks:
         lines.append(f"  指标体系：{r.title}{mark(r.confidence)}")
     lines.append("")

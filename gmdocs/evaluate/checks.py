@@ -21,6 +21,7 @@ class CheckReport:
     selection: Selection
     findings: list[Finding] = field(default_factory=list)
     energy: dict[int, YearEnergy] = field(default_factory=dict)
+    evaluation: object = None      # the Evaluation computed for the cross-checks (score)
 
     @property
     def errors(self) -> list[Finding]:
@@ -66,12 +67,15 @@ def check(app: Application, cat: Catalogue, year: int | None = None,
         ind = app.info.get("industry")
         if appl.industry_standards:
             nums = "、".join(s.number for s in appl.industry_standards)
-            add(Finding(INFO, "industry-standard",
-                        f"所属行业有绿色工厂评价行业标准 {nums}，应按行业标准评价；其评分细则未收录，gmdocs 按通则给出参考评分",
-                        _where(ind.loc if ind else None, app), "所属行业"))
+            used = sel.rulebook is not None and any(k in sel.rulebook.basis_standards for k in
+                                                    (s.key for s in appl.industry_standards))
+            if not used:
+                warn("industry-standard", f"所属行业有绿色工厂评价行业标准 {nums}，应按行业标准评价；其评分细则未收录，"
+                     "gmdocs 按通则给出参考评分", ind.loc if ind else None, "所属行业")
         elif app.get("industry"):
-            warn("industry-standard", f"未找到“{app.get('industry')}”的绿色工厂评价行业标准，按通则"
-                 f"（{'、'.join(s.number for s in appl.general_standards) or '通则'}）评价", ind.loc if ind else None, "所属行业")
+            add(Finding(INFO, "industry-standard", f"未找到“{app.get('industry')}”的绿色工厂评价行业标准，按通则"
+                        f"（{'、'.join(s.number for s in appl.general_standards) or '通则'}）评价",
+                        _where(ind.loc if ind else None, app), "所属行业"))
     table = cat.conversions.get("gbt2589-2020")
     if table is not None and app.energy:
         _energy(app, rep, table, err, warn)
@@ -79,8 +83,36 @@ def check(app: Application, cat: Catalogue, year: int | None = None,
         _benchmark_claims(app, cat, sel, err, warn)
     if sel.rulebook is not None:
         _answers(app, sel, err, warn)
+        _computed(app, cat, year, rep, err, warn)
     _attachments(app, err)
     return rep
+
+
+def _computed(app, cat, year, rep: CheckReport, err, warn):
+    """Typed indicator values against the calculator's, and the points people award, from one evaluation."""
+    from ..calculate.indicators import CROSS_CHECK_TOLERANCE
+    from .score import score
+    ev = score(app, cat, year)
+    rep.evaluation = ev
+    answers = {a.id: a for a in app.answers}
+    for r in ev.indicators:
+        if r.value_source != "计算" or r.typed_value is None:
+            continue
+        a = answers.get(r.id)
+        diff = abs(r.typed_value - r.value) / max(abs(r.value), 1e-9)
+        if diff > CROSS_CHECK_TOLERANCE:
+            err("computed-value", f"指标“{r.name}”申报数值 {r.typed_value:g}，按原始数据和公式（{r.formula}）计算 "
+                f"{r.value_year} 年为 {r.value:,.4g}，相差 {diff:.1%}（允许 {CROSS_CHECK_TOLERANCE:.0%}）",
+                (a.value_loc or a.loc) if a else None, f"指标/{r.id}/数值")
+    for pf in ev.point_findings:
+        fn = err if pf.severity == "error" else warn
+        fn("points", pf.message, None, f"指标/{pf.indicator}" if pf.indicator else "得分")
+        if pf.where:
+            rep.findings[-1] = Finding(rep.findings[-1].severity, "points", pf.message, pf.where, rep.findings[-1].field)
+    calc = ev.calculation or {}
+    for y, c in (calc.get("carbon") or {}).items():
+        for prob in c.get("problems") or []:
+            warn("carbon", f"{y} 年碳排放核算：{prob}", None, "碳排放")
 
 
 def _attachments(app, err):
@@ -182,10 +214,11 @@ def _energy(app, rep: CheckReport, table, err, warn):
     # unit energy consumption vs 综合能耗 / 产量
     totals = {yf.year: yf.energy_total for yf in app.years if yf.energy_total}
     for yr, total in totals.items():
-        prods = [p for p in app.products if yr in p.output and yr in p.unit_energy and p.output[yr]]
+        finals = [p for p in app.products if not p.intermediate]
+        prods = [p for p in finals if yr in p.output and yr in p.unit_energy and p.output[yr]]
         if not prods:
             continue
-        if len(app.products) == 1:
+        if len(finals) == 1 and len(app.products) == 1:
             p = prods[0]
             computed = total * 1000.0 / p.output[yr]
             declared = p.unit_energy[yr]
@@ -195,10 +228,14 @@ def _energy(app, rep: CheckReport, table, err, warn):
                     f"{computed:,.1f} kgce/{p.unit or '单位'}，相差 {diff:.1%}（单一产品，允许 {UNIT_ENERGY_TOLERANCE:.0%}）",
                     p.year_locs.get(yr, p.loc), "单位产品综合能耗")
         else:
+            # Intermediate products (水泥熟料 inside 水泥) are part of a final product's energy: summed once only.
             share = sum(p.unit_energy[yr] * p.output[yr] for p in prods) / 1000.0
             if share > total * (1 + ENERGY_TOLERANCE):
-                err("unit-energy", f"{yr} 年各产品单位产品综合能耗×产量之和 {share:,.1f} tce 超过全厂综合能耗 {total:,.1f} tce",
-                    prods[0].loc, "单位产品综合能耗")
+                mids = [p.name for p in app.products if p.intermediate]
+                hint = (f"（中间产品 {'、'.join(mids)} 已不计入）" if mids else
+                        "；如其中有另一产品的中间产品（如水泥熟料之于水泥），请在该产品标明“中间产品: 是”")
+                err("unit-energy", f"{yr} 年各最终产品单位产品综合能耗×产量之和 {share:,.1f} tce 超过全厂综合能耗 "
+                    f"{total:,.1f} tce{hint}", prods[0].loc, "单位产品综合能耗")
 
 
 def _benchmark_claims(app, cat, sel: Selection, err, warn):

@@ -39,29 +39,63 @@ def _pts(v):
 
 
 def score_text(ev: Evaluation) -> list[str]:
-    lines = [f"{ev.name}（{CATEGORY_NAMES.get(ev.category, ev.category)}，{ev.year}年度）",
-             f"评价依据：{ev.rulebook_title or '—'}"]
+    from ..calculate.present import fmt
+    lines = []
+    if ev.blocking:
+        lines.append("！！ 先处理以下问题：")
+        lines += [f"  - {b}" for b in ev.blocking]
+        lines.append("")
+    lines += [f"{ev.name}（{CATEGORY_NAMES.get(ev.category, ev.category)}）",
+              f"评价年度：{ev.year_reason or ev.year}",
+              f"评价依据：{ev.rulebook_title or '—'}"]
     if ev.gates:
         lines.append("基本要求（一票否决）：")
         for g in ev.gates:
             state = {True: "符合", False: "不符合", None: "未填写"}[g.passed]
             lines.append(f"  {g.id} {state}　{g.text}")
-    lines.append("指标得分：")
+    lines.append("指标：")
     for r in ev.indicators:
-        got = f"{_pts(r.points)}/{_pts(r.max_points)}" if r.status == "scored" or r.points is not None else f"未计分/{_pts(r.max_points)}"
-        val = f"，数值 {r.value:g}" if r.value is not None else ""
+        got = f"{_pts(r.points)}/{_pts(r.max_points)}" if r.points is not None else f"未定/{_pts(r.max_points)}"
+        if r.value is not None:
+            src = f"（{r.value_year} 年，按原始数据计算{('；出处：' + r.formula_source) if r.formula_source else ''}）" \
+                if r.value_source == "计算" else "（申报值）"
+            val = f"数值 {fmt(r.value)}{src}"
+        else:
+            val = r.result or "未填写"
         mark = CONFIDENCE_MARK.get(r.confidence, "")
-        stated = r.result or ("已填数值" if r.value is not None else "未填写")
-        lines.append(f"  {r.id} {r.name}［{r.group}］：{stated}{val}　{got}{mark}　{r.reason}")
+        awarded = ""
+        if r.self_points is not None:
+            awarded += f"　自评 {r.self_points:g}"
+        if r.evaluator_points is not None:
+            awarded += f"　核定 {r.evaluator_points:g}"
+        lines.append(f"  {r.name}［{r.group}］：{val}　规则得分 {got}{mark}{awarded}")
+        if r.points is None and r.reason:
+            lines.append(f"      {r.reason}")
     lines.append("分组：")
     for g in ev.groups:
         lines.append(f"  {g.name}：" + (f"{_pts(g.points)}/{_pts(g.max_points)}" if g.withheld is None
-                                        else f"不计算（{g.withheld}）"))
+                                        else f"未定（{g.withheld}）"))
     if ev.total is not None:
         lines.append(f"总分：{ev.total:g}" + (f"/{ev.total_max:g}" if ev.total_max else "")
                      + (f"（合格线 {ev.pass_mark:g}）" if ev.pass_mark is not None else "（合格线未收录）"))
     else:
-        lines.append(f"总分：不计算——{ev.total_withheld}")
+        lines.append(f"总分（按收录规则）：未定——{ev.total_withheld}")
+        if ev.fixed_points is not None:
+            rng = ev.total_range or [None, None]
+            upper = f"，总分在 {rng[0]:g}—{rng[1]:g} 之间" if rng[1] is not None else "，未定项的满分未收录，上限未知"
+            lines.append(f"  已确定 {ev.fixed_points:g} 分；{ev.open_items} 项未定"
+                         + (f"（最多 {ev.open_points:g} 分）" if ev.open_points is not None else "") + upper + "。")
+    if ev.self_total is not None:
+        lines.append(f"{ev.awarded_basis or '申报单位自评分'}：{ev.self_total:g}" if ev.total is None
+                     else f"申报单位自评分：{ev.self_total:g}（规则总分 {ev.total:g}）")
+    if ev.evaluator_total is not None:
+        lines.append(f"第三方核定得分合计：{ev.evaluator_total:g}")
+    for pf in ev.point_findings:
+        lines.append(f"  {'错误' if pf.severity == 'error' else '警告'}：{pf.message}" + (f"（{pf.where}）" if pf.where else ""))
+    if ev.point_differences:
+        lines.append("自评得分与核定得分不同的指标：")
+        for d in ev.point_differences:
+            lines.append(f"  {d['name']}：自评 {d['self']:g}，核定 {d['evaluator']:g}" + (f"（{d['note']}）" if d.get("note") else ""))
     if ev.veto:
         lines.append("结论：基本要求有不符合项，一票否决。")
     if ev.mandatory_failed:
@@ -72,19 +106,20 @@ def score_text(ev: Evaluation) -> list[str]:
             lv = "，".join(f"{LEVEL_NAMES.get(k, k)} {_pts(v)}" for k, v in b.levels.items())
             val = f"{b.year} 年 {b.value:g} {b.unit or ''}" if b.value is not None else "未填写"
             lines.append(f"  {b.product}（{b.document}）：{val} → {b.position}（{lv}）{CONFIDENCE_MARK.get(b.confidence, '')}")
-    if ev.needs:
-        lines.append("要得到总分，需补充以下缺失值（见 gmdocs catalogue gaps，可用 --data-dir 补充）：")
-        for n in ev.needs[:30]:
-            lines.append(f"  - {n.path}　{n.why}；应见：{n.where}")
-        if len(ev.needs) > 30:
-            lines.append(f"  …另有 {len(ev.needs) - 30} 项")
+    calc = ev.calculation or {}
+    carbon = calc.get("carbon") or {}
+    if carbon:
+        last = max(carbon)
+        c = carbon[last]
+        tot = c.get("total_tco2")
+        lines.append(f"碳排放（{last} 年，GB/T 32150）：" + (f"{fmt(tot, 'tCO2')}" if tot is not None else "无法计算")
+                     + f"；电力因子：{c.get('grid')}（gmdocs calc 查看明细）")
+    if ev.next_step:
+        lines.append(f"下一步：{ev.next_step}")
     if ev.unverified:
-        lines.append("注意：以下得分所依据的规则未经核实：")
-        lines += [f"  - {u}" for u in ev.unverified[:15]]
-        if len(ev.unverified) > 15:
-            lines.append(f"  …另有 {len(ev.unverified) - 15} 项")
+        lines.append(f"注意：{len(ev.unverified)} 项得分依据的规则未经核实（标有【未核实】），明细见 --json。")
     if ev.user_supplied:
-        lines.append("以下结果依据用户补充的数据：" + "、".join(ev.user_supplied))
+        lines.append("以下结果依据用户补充的数据【用户补充】：" + "、".join(ev.user_supplied))
     for n in ev.notes:
         lines.append(f"说明：{n}")
     return lines

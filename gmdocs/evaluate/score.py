@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from ..application.model import Answer, Application
 from ..catalogue.applicable import which
 from ..catalogue.load import Catalogue
-from ..catalogue.model import Indicator, Rulebook, Value
+from ..catalogue.model import CONFIDENCE_MARK, Indicator, Rulebook, Value
 from .select import Selection, select
 
 
@@ -39,6 +39,15 @@ class IndicatorResult:
     reason: str
     confidence: str                 # weakest confidence of the rule values used
     user_supplied: bool = False
+    value_source: str | None = None       # 计算 (from raw data with a formula) / 申报 (typed) / None
+    value_year: int | None = None
+    formula: str | None = None            # the formula as printed for people
+    formula_source: str | None = None     # standard + clause, and the formula's confidence mark
+    typed_value: float | None = None      # what the applicant typed, when a value was also computed
+    self_points: float | None = None      # 自评得分
+    evaluator_points: float | None = None  # 核定得分
+    evaluator_note: str | None = None
+    computed_points: float | None = None  # points by the rule (linear 基准值/引领值, 符合 = full …) when known
 
 
 @dataclass
@@ -49,6 +58,15 @@ class GroupResult:
     points: float | None
     max_points: float | None
     withheld: str | None
+
+
+@dataclass
+class PointFinding:
+    indicator: str
+    who: str                        # 自评 / 核定
+    severity: str                   # error / warning
+    message: str
+    where: str = ""
 
 
 @dataclass
@@ -97,6 +115,19 @@ class Evaluation:
     unverified: list[str] = field(default_factory=list)
     user_supplied: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    year_reason: str = ""
+    fixed_points: float | None = None     # points fixed by sourced rules
+    open_points: float | None = None      # the most the still-open items can add (None: a maximum is unknown)
+    open_items: int = 0
+    total_range: list[float | None] | None = None
+    self_total: float | None = None       # sum of 自评得分
+    evaluator_total: float | None = None  # sum of 核定得分
+    awarded_basis: str | None = None      # how the awarded totals relate to the rules
+    point_findings: list[PointFinding] = field(default_factory=list)
+    point_differences: list[dict] = field(default_factory=list)   # 自评得分 vs 核定得分
+    next_step: str | None = None          # one plain sentence: how to close the gaps
+    blocking: list[str] = field(default_factory=list)   # exclusions and check errors, shown first
+    calculation: dict | None = None       # gmdocs.calculate Calculation.to_json()
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -122,22 +153,36 @@ def _need(ev: Evaluation, v: Value | None, path: str, why: str) -> None:
         ev.needs.append(Need(path, "（目录中没有这一项）", why))
 
 
-def _linear(ind: Indicator, x: float) -> float:
-    b, l = float(ind.baseline.value), float(ind.leading.value)
+def _linear(ind: Indicator, x: float, baseline: Value, leading: Value) -> float:
+    b, l = float(baseline.value), float(leading.value)
     if b == l:
         return 1.0 if ((x <= l) if ind.direction == "lower" else (x >= l)) else 0.0
     frac = (b - x) / (b - l) if ind.direction == "lower" else (x - b) / (l - b)
     return max(0.0, min(1.0, frac))
 
 
-def _score_indicator(rb: Rulebook, group, ind: Indicator, ans: Answer | None, ev: Evaluation) -> IndicatorResult:
+def _score_indicator(rb: Rulebook, group, ind: Indicator, ans: Answer | None, ev: Evaluation,
+                     computed=None, industry: str | None = None) -> IndicatorResult:
+    from ..catalogue.levels import levels_for
     mp = ind.max_points
+    baseline, leading = levels_for(ind, industry)
     res = IndicatorResult(ind.id, ind.name, group.name, ind.kind, ind.requirement,
                           ans.result if ans else None, ans.value if ans else None, ans.evidence if ans else None,
                           float(mp.value) if _known(mp) else None, None, "withheld", "", ind.confidence)
+    if ans is not None:
+        res.self_points, res.evaluator_points, res.evaluator_note = ans.self_points, ans.evaluator_points, ans.evaluator_note
+        if ans.value is not None:
+            res.value_source, res.value_year = "申报", None
+    if computed is not None and computed.value is not None:
+        res.typed_value = ans.value if ans else None
+        res.value, res.value_source, res.value_year = round(computed.value, 6), "计算", computed.year
+        res.formula = computed.text
+        res.formula_source = (computed.clause or "出处见公式记录") + CONFIDENCE_MARK.get(computed.confidence, "")
     confs = [ind.confidence] + ([mp.confidence] if _known(mp) else [])
-    if any(v is not None and v.user_supplied for v in (mp, ind.baseline, ind.leading)):
+    if any(v is not None and v.user_supplied for v in (mp, baseline, leading)):
         res.user_supplied = True
+    if (ans is None or (ans.result is None and ans.value is None)) and res.value is not None:
+        ans = Answer(ind.id, None, res.value, None, ans.loc if ans else None)
     if ans is None or (ans.result is None and ans.value is None):
         res.status, res.reason = "unanswered", "未填写"
         res.points = 0.0 if _known(mp) else None
@@ -156,25 +201,24 @@ def _score_indicator(rb: Rulebook, group, ind: Indicator, ans: Answer | None, ev
     quantitative = ind.kind == "quantitative"
     if quantitative:
         base = f"{rb.id}/groups/{group.id}/indicators/{ind.id}"
-        if ind.baseline is None and ind.leading is None:
+        if baseline is None and leading is None:
             res.reason = "定量指标的计分规则未收录，只给出填写的数值"
             if all(n.path != base for n in ev.needs):
                 ev.needs.append(Need(base, "（计分规则未收录）", f"指标 {ind.id} 的计分规则"))
             return res
-        if not (_known(ind.baseline) and _known(ind.leading)):
-            for key in ("baseline", "leading"):
-                _need(ev, getattr(ind, key), f"{base}/{key}",
-                      f"指标 {ind.id} 的{'基准值' if key == 'baseline' else '引领值'}")
+        if not (_known(baseline) and _known(leading)):
+            for key, v in (("baseline", baseline), ("leading", leading)):
+                _need(ev, v, f"{base}/{key}", f"指标 {ind.id} 的{'基准值' if key == 'baseline' else '引领值'}")
             res.reason = "基准值/引领值缺失"
             return res
         if res.value is None:
             res.points, res.status, res.reason = 0.0, "scored", "未填写数值，按 0 分"
         else:
-            res.points = round(full * _linear(ind, res.value), 2)
+            res.points = round(full * _linear(ind, res.value, baseline, leading), 2)
             res.status = "scored"
-            res.reason = (f"按基准值 {ind.baseline.value:g}、引领值 {ind.leading.value:g} 线性计分（"
+            res.reason = (f"按基准值 {baseline.value:g}、引领值 {leading.value:g} 线性计分（"
                           f"{'越低越好' if ind.direction == 'lower' else '越高越好'}）")
-            confs += [ind.baseline.confidence, ind.leading.confidence]
+            confs += [baseline.confidence, leading.confidence]
     else:
         if res.result == "符合":
             res.points, res.reason = full, "符合，得满分"
@@ -244,19 +288,33 @@ def _position(val: float, levels: dict[str, float | None], better: str) -> str:
     return "未收录"
 
 
-def score(app: Application, cat: Catalogue, year: int | None = None) -> Evaluation:
+def score(app: Application, cat: Catalogue, year: int | None = None, grid=None, calc=None) -> Evaluation:
+    from ..calculate.indicators import calculate, formula_set_for, has_quota_standard
     sel = select(cat, app, year)
     rb = sel.rulebook
     ev = Evaluation(app.name, app.get("uscc"), app.category, sel.year, rb.id if rb else None,
                     rb.title if rb else None, rb.scoring.method if rb and rb.scoring else None)
+    ev.year_reason = sel.year_reason
     if sel.problem:
         ev.notes.append(sel.problem)
     ev.notes += sel.notes
+    if sel.applicability is not None:
+        ev.notes += [n for n in sel.applicability.notes if "尚未实施" in n]
     if sel.campaign is not None and app.category in ("factory", "supply-chain", "park"):
         ev.benchmarks = _benchmarks(cat, app, sel) if sel.applicability and sel.applicability.category_available else []
+    for eid, f in app.exclusions.items():
+        if f.value and sel.campaign is not None and eid in {e.id for e in sel.campaign.exclusions}:
+            text = next(e.text for e in sel.campaign.exclusions if e.id == eid)
+            ev.blocking.append(f"声明近三年存在排除情形 {eid}（{text}）：按 {sel.year} 年度通知不得申报。")
     if rb is None:
         ev.total_withheld = sel.problem or "没有可用的评价指标体系"
         return ev
+    calc = calc if calc is not None else calculate(app, cat, sel.year, grid, sel)
+    ev.calculation = calc.to_json()
+    fs = formula_set_for(cat, sel)
+    formulas = {f.id: f for f in fs.formulas} if fs else {}
+    quota = has_quota_standard(sel)
+    industry = app.get("industry")
     if rb.confidence != "confirmed":
         ev.unverified.append(f"指标体系《{rb.title}》本身的出处可信度为 {rb.confidence}")
     answers = {a.id: a for a in app.answers}
@@ -271,7 +329,8 @@ def score(app: Application, cat: Catalogue, year: int | None = None) -> Evaluati
     group_known = True
     reasons: list[str] = []
     for g in rb.groups:
-        results = [_score_indicator(rb, g, ind, answers.get(ind.id), ev) for ind in g.indicators]
+        results = [_score_indicator(rb, g, ind, answers.get(ind.id), ev,
+                                    calc.scoring_value(ind.id, formulas, quota), industry) for ind in g.indicators]
         ev.indicators += results
         for r in results:
             if r.requirement == "mandatory" and r.result == "不符合":
@@ -289,7 +348,7 @@ def score(app: Application, cat: Catalogue, year: int | None = None) -> Evaluati
         if not g.indicators:
             withheld = "该组指标未收录"
         elif any(r.points is None for r in results):
-            withheld = "组内有指标未能计分：" + "、".join(r.id for r in results if r.points is None)
+            withheld = "组内有指标未能计分：" + "、".join(r.name for r in results if r.points is None)
         maxp = sum(r.max_points for r in results) if all(r.max_points is not None for r in results) and results else None
         pts = round(sum(r.points for r in results), 2) if withheld is None else None
         if sc.method == "weighted" and withheld is None:
@@ -305,6 +364,7 @@ def score(app: Application, cat: Catalogue, year: int | None = None) -> Evaluati
             group_known = False
             reasons.append(f"{g.name}：{withheld}")
         ev.groups.append(GroupResult(g.id, g.name, weight, pts, weight if sc.method == "weighted" else maxp, withheld))
+        _check_group_points(ev, g, results, weight, sc.method)
     if _known(sc.total):
         ev.total_max = float(sc.total.value)
         if sc.total.confidence not in ("confirmed", "user-supplied"):
@@ -320,8 +380,96 @@ def score(app: Application, cat: Catalogue, year: int | None = None) -> Evaluati
     elif group_known and ev.groups:
         ev.total = round(sum(g.points for g in ev.groups), 2)
     else:
-        ev.total_withheld = (f"{len(reasons)} 个组无法计算（{'、'.join(r.split('：')[0] for r in reasons)}），"
-                             f"需补充的缺失值见下" if reasons else "没有可计分的指标")
+        ev.total_withheld = (f"{len(reasons)} 个组无法计算（{'、'.join(r.split('：')[0] for r in reasons)}）"
+                             if reasons else "没有可计分的指标")
+    _partial(ev, sc.method)
+    _awarded(ev, answers)
     ev.unverified = list(dict.fromkeys(ev.unverified))
     ev.user_supplied = list(dict.fromkeys(ev.user_supplied))
     return ev
+
+
+POINT_TOLERANCE = 0.01
+
+
+def _check_points(ev: Evaluation, r: IndicatorResult, who: str, pts: float | None, where: str) -> None:
+    if pts is None:
+        return
+    def bad(msg, sev="error"):
+        ev.point_findings.append(PointFinding(r.id, who, sev, msg, where))
+    if pts < 0:
+        bad(f"“{r.name}”的{who}得分 {pts:g} 为负数")
+    if r.max_points is not None and pts > r.max_points + POINT_TOLERANCE:
+        bad(f"“{r.name}”的{who}得分 {pts:g} 超过该项满分 {r.max_points:g}")
+    if r.result == "不符合" and pts > 0:
+        bad(f"“{r.name}”结论为不符合，{who}得分应为 0，实际 {pts:g}")
+    if r.computed_points is not None and abs(pts - r.computed_points) > POINT_TOLERANCE:
+        bad(f"“{r.name}”的{who}得分 {pts:g} 与按规则计算的 {r.computed_points:g} 不一致（{r.reason}）")
+
+
+def _check_group_points(ev: Evaluation, g, results: list[IndicatorResult], weight: float | None, method: str) -> None:
+    if weight is None or method != "points":
+        return
+    for who, attr in (("自评", "self_points"), ("核定", "evaluator_points")):
+        got = [getattr(r, attr) for r in results if getattr(r, attr) is not None]
+        if got and sum(got) > weight + POINT_TOLERANCE:
+            ev.point_findings.append(PointFinding(g.id, who, "error",
+                                                  f"“{g.name}”组的{who}得分合计 {sum(got):g} 超过该组满分 {weight:g}"))
+
+
+def _awarded(ev: Evaluation, answers: dict) -> None:
+    """Check the points the applicant (自评得分) and the evaluator (核定得分) award; sum them; list differences."""
+    for r in ev.indicators:
+        r.computed_points = r.points if r.status == "scored" else None
+        a = answers.get(r.id)
+        _check_points(ev, r, "自评", r.self_points, str(a.points_loc or a.loc) if a else "")
+        _check_points(ev, r, "核定", r.evaluator_points, str(a.evaluator_loc or a.loc) if a else "")
+        if r.self_points is not None and r.evaluator_points is not None and abs(r.self_points - r.evaluator_points) > POINT_TOLERANCE:
+            ev.point_differences.append({"indicator": r.id, "name": r.name, "self": r.self_points,
+                                         "evaluator": r.evaluator_points, "note": r.evaluator_note})
+    self_pts = [r.self_points for r in ev.indicators if r.self_points is not None]
+    eval_pts = [r.evaluator_points for r in ev.indicators if r.evaluator_points is not None]
+    ev.self_total = round(sum(self_pts), 2) if self_pts else None
+    ev.evaluator_total = round(sum(eval_pts), 2) if eval_pts else None
+    missing_max = any(r.max_points is None for r in ev.indicators)
+    if self_pts or eval_pts:
+        if ev.total is not None:
+            ev.awarded_basis = "按收录规则计算的总分可与自评/核定得分核对"
+        elif missing_max:
+            ev.awarded_basis = "申报单位自评分（满分未经核对）"
+        else:
+            ev.awarded_basis = "自评/核定得分已逐项核对满分，部分规则值未收录"
+        unanswered = [r.name for r in ev.indicators if r.self_points is None]
+        if self_pts and unanswered:
+            ev.point_findings.append(PointFinding("", "自评", "warning",
+                                                  f"{len(unanswered)} 项指标没有自评得分：{'、'.join(unanswered[:8])}"
+                                                  f"{'…' if len(unanswered) > 8 else ''}（合计按 0 分计）"))
+
+
+def _partial(ev: Evaluation, method: str) -> None:
+    """Points fixed by sourced rules, points still open, the possible range, and one sentence on closing the gap."""
+    if method == "weighted" or not ev.indicators:
+        if ev.total is None:
+            ev.next_step = _next_step(ev)
+        return
+    scored = [r for r in ev.indicators if r.points is not None]
+    open_ = [r for r in ev.indicators if r.points is None]
+    ev.fixed_points = round(sum(r.points for r in scored), 2)
+    ev.open_items = len(open_)
+    if all(r.max_points is not None for r in open_):
+        ev.open_points = round(sum(r.max_points for r in open_), 2)
+        ev.total_range = [ev.fixed_points, round(ev.fixed_points + ev.open_points, 2)]
+    else:
+        ev.open_points = None
+        ev.total_range = [ev.fixed_points, None]
+    if ev.total is None:
+        ev.next_step = _next_step(ev)
+
+
+def _next_step(ev: Evaluation) -> str:
+    n = len(ev.needs)
+    if not n:
+        return "请补全未填写的指标后重新评分。"
+    return (f"还缺 {n} 项规则数值（分值、权重或基准值/引领值，收在购买的标准或省级主管部门的附件中）：可以在每项指标填写自评得分，"
+            f"由 gmdocs 逐项核对；持有原文的，用 gmdocs rules form {ev.rulebook} -o 补充表.xlsx 导出补充表，填好后用 "
+            f"gmdocs rules import 补充表.xlsx 导入，总分即可算出并标为【用户补充】。")

@@ -17,12 +17,39 @@ class Selection:
     applicability: Applicability | None
     problem: str | None = None        # why nothing could be selected
     notes: list[str] = field(default_factory=list)
+    year_reason: str = ""             # which campaign year was used, and why
+
+
+def latest_year(cat: Catalogue, category: str) -> int | None:
+    """The latest campaign year in the catalogue that has this category."""
+    years = [c.year for c in cat.campaign_list if category in c.categories]
+    return max(years) if years else None
+
+
+def campaign_year(cat: Catalogue, app: Application, year: int | None) -> tuple[int | None, str]:
+    """--year, else the file's 年度, else the latest round that has the category; with the reason in Chinese."""
+    if year is not None:
+        return year, f"{year} 年度（命令行 --year 指定）"
+    if app.year is not None:
+        return app.year, f"{app.year} 年度（申报数据文件中的“年度”）"
+    latest = latest_year(cat, app.category)
+    if latest is None:
+        return None, "未填写年度，目录中也没有该类别的推荐年度"
+    from ..catalogue.model import CATEGORY_NAMES
+    return latest, (f"{latest} 年度（文件未写年度、也未用 --year 指定，取目录中有“{CATEGORY_NAMES[app.category]}”"
+                    f"类别的最新年度）")
 
 
 def select(cat: Catalogue, app: Application, year: int | None = None) -> Selection:
-    year = year or app.year
+    year, reason = campaign_year(cat, app, year)
     if year is None:
-        return Selection(None, None, None, None, "未填写年度（也可用 --year 指定）")
+        return Selection(None, None, None, None, "未填写年度（也可用 --year 指定）", year_reason=reason)
+    sel = _select(cat, app, year)
+    sel.year_reason = reason
+    return sel
+
+
+def _select(cat: Catalogue, app: Application, year: int) -> Selection:
     camp = cat.campaigns.get(year)
     if camp is None:
         known = "、".join(str(y) for y in sorted(cat.campaigns))
