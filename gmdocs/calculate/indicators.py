@@ -82,7 +82,7 @@ class Calculation:
         return {
             "year": self.year, "years": self.years, "formula_set": self.formula_set, "rulebook": self.rulebook,
             "grid": self.grid, "grid_reason": self.grid_reason, "energy_basis": {str(k): v for k, v in self.energy_basis.items()},
-            "values": [asdict(v) for v in self.values],
+            "values": [v.__dict__.copy() for v in self.values],
             "carbon": {str(y): {"total_tco2": c.total, "by_source": c.by_source, "confidence": c.confidence,
                                 "grid": c.grid, "problems": c.problems, "notes": c.notes,
                                 "lines": [asdict(ln) for ln in c.lines]} for y, c in self.carbon.items()},

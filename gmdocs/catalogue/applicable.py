@@ -99,6 +99,16 @@ def _active(s: Standard, as_of: str | None = None) -> bool:
 
 def which(cat: Catalogue, industry: str, year: int, category: str = "factory",
           product: str | None = None) -> Applicability:
+    """What applies; the result is memoised on the catalogue (it depends on nothing else; treat it as read-only)."""
+    cache = cat.__dict__.setdefault("_which_cache", {})
+    key = (industry, year, category, product)
+    if key not in cache:
+        cache[key] = _which(cat, industry, year, category, product)
+    return cache[key]
+
+
+def _which(cat: Catalogue, industry: str, year: int, category: str = "factory",
+           product: str | None = None) -> Applicability:
     if category not in CATEGORY_NAMES:
         raise GmdocsError(f"类别 {category!r} 不合法：应为 factory、park 或 supply-chain", EXIT_BAD_INPUT)
     industry = (industry or "").strip()

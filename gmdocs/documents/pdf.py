@@ -86,8 +86,28 @@ class Part:
     attachment: bool = False
 
 
+_PAGES: dict[tuple[str, int, int], int] = {}      # (path, mtime_ns, size) → page count of a good PDF
+
+
 def check_attachment(path: Path, label: str) -> int:
-    """Page count of a user's attachment; a clear error for a missing, encrypted or broken PDF."""
+    """Page count of a user's attachment; a clear error for a missing, encrypted or broken PDF.
+
+    A file already found good is not parsed again while its size and modification time are unchanged
+    (a batch names the same evidence PDFs many times)."""
+    try:
+        st = Path(path).stat()
+        key = (str(Path(path).resolve()), st.st_mtime_ns, st.st_size)
+    except OSError:
+        key = None
+    if key is not None and key in _PAGES:
+        return _PAGES[key]
+    n = _check_attachment(path, label)
+    if key is not None:
+        _PAGES[key] = n
+    return n
+
+
+def _check_attachment(path: Path, label: str) -> int:
     import logging
 
     from pypdf import PdfReader

@@ -109,10 +109,10 @@ def _computed(app, cat, year, rep: CheckReport, err, warn):
         fn("points", pf.message, None, f"指标/{pf.indicator}" if pf.indicator else "得分")
         if pf.where:
             rep.findings[-1] = Finding(rep.findings[-1].severity, "points", pf.message, pf.where, rep.findings[-1].field)
-    calc = ev.calculation or {}
-    for y, c in (calc.get("carbon") or {}).items():
-        for prob in c.get("problems") or []:
-            warn("carbon", f"{y} 年碳排放核算：{prob}", None, "碳排放")
+    if ev.calc is not None:
+        for y, c in ev.calc.carbon.items():
+            for prob in c.problems:
+                warn("carbon", f"{y} 年碳排放核算：{prob}", None, "碳排放")
 
 
 def _attachments(app, err):

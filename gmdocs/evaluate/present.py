@@ -106,14 +106,13 @@ def score_text(ev: Evaluation) -> list[str]:
             lv = "，".join(f"{LEVEL_NAMES.get(k, k)} {_pts(v)}" for k, v in b.levels.items())
             val = f"{b.year} 年 {b.value:g} {b.unit or ''}" if b.value is not None else "未填写"
             lines.append(f"  {b.product}（{b.document}）：{val} → {b.position}（{lv}）{CONFIDENCE_MARK.get(b.confidence, '')}")
-    calc = ev.calculation or {}
-    carbon = calc.get("carbon") or {}
+    carbon = ev.calc.carbon if ev.calc is not None else {}
     if carbon:
         last = max(carbon)
         c = carbon[last]
-        tot = c.get("total_tco2")
+        tot = c.total
         lines.append(f"碳排放（{last} 年，GB/T 32150）：" + (f"{fmt(tot, 'tCO2')}" if tot is not None else "无法计算")
-                     + f"；电力因子：{c.get('grid')}（gmdocs calc 查看明细）")
+                     + f"；电力因子：{c.grid}（gmdocs calc 查看明细）")
     if ev.next_step:
         lines.append(f"下一步：{ev.next_step}")
     if ev.unverified:

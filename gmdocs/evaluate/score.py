@@ -127,10 +127,17 @@ class Evaluation:
     point_differences: list[dict] = field(default_factory=list)   # 自评得分 vs 核定得分
     next_step: str | None = None          # one plain sentence: how to close the gaps
     blocking: list[str] = field(default_factory=list)   # exclusions and check errors, shown first
-    calculation: dict | None = None       # gmdocs.calculate Calculation.to_json()
+    calc: object = field(default=None, repr=False, compare=False)   # gmdocs.calculate Calculation
 
     def to_json(self) -> dict:
-        return asdict(self)
+        calc, self.calc = self.calc, None
+        try:
+            out = asdict(self)
+        finally:
+            self.calc = calc
+        del out["calc"]
+        out["calculation"] = calc.to_json() if calc is not None else None
+        return out
 
 
 _ORDER = {"confirmed": 3, "user-supplied": 2, "single-source": 1, "uncertain": 0, "missing": -1}
@@ -310,7 +317,7 @@ def score(app: Application, cat: Catalogue, year: int | None = None, grid=None, 
         ev.total_withheld = sel.problem or "没有可用的评价指标体系"
         return ev
     calc = calc if calc is not None else calculate(app, cat, sel.year, grid, sel)
-    ev.calculation = calc.to_json()
+    ev.calc = calc
     fs = formula_set_for(cat, sel)
     formulas = {f.id: f for f in fs.formulas} if fs else {}
     quota = has_quota_standard(sel)
