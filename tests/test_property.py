@@ -17,14 +17,16 @@ from .conftest import ROOT, SHIPPED
 CAT = read_catalogue(SHIPPED, use_user_data=False)
 HAN = re.compile(r"[\u4e00-\u9fff]")
 LABELS = sorted({s.label for specs in INFO_FIELDS.values() for s in specs} | {s.label for s in YEAR_FIELDS})
-TOP = ["类别", "年度", "基本信息", "经济与能源汇总", "能源消费", "产品", "基本要求", "指标", "排除情形"]
+TOP = ["类别", "年度", "基本信息", "经济与能源汇总", "能源消费", "产品", "原始数据", "基本要求", "指标", "排除情形"]
 
 scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**12, 10**12),
                     st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=20),
                     st.sampled_from(["是", "否", "符合", "不符合", "不适用", "2022", "1,234.5", "１２３", "91350100M000100Y43",
-                                     "绿色工厂", "绿色工业园区", "绿色供应链管理企业", "电力", "万kWh", "t", "气田天然气"]))
+                                     "绿色工厂", "绿色工业园区", "绿色供应链管理企业", "电力", "万kWh", "t", "气田天然气",
+                                     "取水量", "m³", "颗粒物"]))
 keys = st.one_of(st.sampled_from(LABELS + TOP + ["编号", "结论", "数值", "证据", "名称", "单位", "产量", "能源品种",
-                                                 "单位产品综合能耗", "声明达到标杆水平", "E1", "G1", "X11"]),
+                                                 "单位产品综合能耗", "声明达到标杆水平", "E1", "G1", "X11", "项目", "分项",
+                                                 "中间产品", "自评得分", "核定得分", "评价说明"]),
                  st.integers(2015, 2025), st.text(max_size=6))
 values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
                                                        st.dictionaries(keys, inner, max_size=5)), max_leaves=25)
@@ -83,7 +85,7 @@ def test_random_bytes_are_a_clear_error(tmp_path, raw):
 
 
 XLSX = ROOT / "examples" / "硅铁厂-申报数据.xlsx"
-SHEETS = ["基本信息", "经济与能源汇总", "能源消费", "产品", "基本要求", "指标", "排除情形", "附件"]
+SHEETS = ["基本信息", "经济与能源汇总", "能源消费", "产品", "原始数据", "基本要求", "指标", "排除情形", "附件"]
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

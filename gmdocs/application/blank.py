@@ -339,7 +339,7 @@ def write_xlsx(sk: dict, path: Path, force: bool, app=None) -> Path:
     return atomic_write(path, write, force)
 
 
-def init_file(cat: Catalogue, category: str, year: int, out: str | Path, force: bool = False,
+def init_file(cat: Catalogue, category: str, year: int | None, out: str | Path, force: bool = False,
               source=None) -> Path:
     """Write a blank input; with `source` (a loaded YAML application) write it as a filled XLSX."""
     p = Path(out)
@@ -355,7 +355,11 @@ def init_file(cat: Catalogue, category: str, year: int, out: str | Path, force: 
         if source.year is not None:
             year = source.year
         else:   # 年度 left out: the latest round having the category applies when the file is read, so use it here
-            from ..evaluate.select import latest_year
-            year = latest_year(cat, category) or year
+            year = None
+    if year is None:    # no --year: the latest round in the catalogue that has the category
+        from ..evaluate.select import latest_year
+        year = latest_year(cat, category)
+        if year is None:
+            raise GmdocsError(f"目录中没有“{CATEGORY_LABELS[category]}”类别的推荐年度，请用 --year 指定", EXIT_BAD_INPUT)
     sk = skeleton(cat, category, year)
     return write_xlsx(sk, p, force, source) if ext == ".xlsx" else write_yaml(sk, p, force)
