@@ -298,11 +298,13 @@ def test_init_blanks_have_raw_data_intermediate_products_and_points(cli, tmp_pat
     units = {opts[f"{ucol}{i}"].value for i in range(1, 200) if opts[f"{ucol}{i}"].value}
     assert units == {u for _, table in RAW_UNITS.values() for u in table} | {c for c, _ in RAW_UNITS.values()}
     assert wb["产品"]["K1"].value == "中间产品"
-    assert any(str(d.sqref).startswith("K2") and d.formula1 == '"是,否"' for d in wb["产品"].data_validations.dataValidation)
+    product_lists = wb["产品"].data_validations.dataValidation
+    assert any(str(d.sqref).startswith("K2") and d.formula1 == '"是,否"' for d in product_lists)
     ind = wb["指标"]
     assert [ind[f"{c}1"].value for c in "HIJ"] == ["自评得分", "核定得分", "评价说明"]
     dec = [d for d in ind.data_validations.dataValidation if d.type == "decimal"]
-    assert dec and str(dec[0].sqref).startswith("H2:I") and dec[0].operator == "greaterThanOrEqual" and dec[0].formula1 == "0"
+    assert dec and str(dec[0].sqref).startswith("H2:I")
+    assert dec[0].operator == "greaterThanOrEqual" and dec[0].formula1 == "0"
     notes = "\n".join(str(c.value) for c in wb["说明"]["A"] if c.value)
     assert all(item.label in notes for item in RAW_ITEMS) and "中间产品" in notes
 

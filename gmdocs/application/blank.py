@@ -149,7 +149,8 @@ def _prefill(wb, app, app_dir: str | None = None) -> None:
     info = wb["基本信息"]
     rows = {str(info.cell(r, 1).value).rstrip("*").strip(): r for r in range(1, info.max_row + 1)}
     if app.year is None and "年度" in rows:
-        info.cell(rows["年度"], 2).value = None     # the file left 年度 out: so does the workbook (the latest round applies)
+        # the file left 年度 out: so does the workbook (the latest round having the category applies)
+        info.cell(rows["年度"], 2).value = None
     for s in INFO_FIELDS[app.category]:
         f = app.info.get(s.id)
         if f is not None and f.value is not None and s.label in rows:
