@@ -422,13 +422,19 @@ GRID_HELP = ("外购电力排放因子口径：national-average（默认）、na
              "regional:区域、provincial:省份、carbon-market。")
 
 
+def _application_options(fn):
+    """FILE, --year, --grid and --json, shared by `calc` and `score`."""
+    for deco in reversed((click.argument("file", type=click.Path()),
+                          click.option("--year", type=int, help="推荐工作年度（默认取文件中的“年度”，没有则取该类别的最新年度）。"),
+                          click.option("--grid", "grid", default=None, metavar="口径", help=GRID_HELP),
+                          click.option("--json", "as_json", is_flag=True, help="输出 JSON。"),
+                          click.pass_context, handles_errors)):
+        fn = deco(fn)
+    return fn
+
+
 @main.command("calc", context_settings=CONTEXT)
-@click.argument("file", type=click.Path())
-@click.option("--year", type=int, help="推荐工作年度（默认取文件中的“年度”，没有则取该类别的最新年度）。")
-@click.option("--grid", "grid", default=None, metavar="口径", help=GRID_HELP)
-@click.option("--json", "as_json", is_flag=True, help="输出 JSON。")
-@click.pass_context
-@handles_errors
+@_application_options
 def calc_cmd(ctx, file, year, grid, as_json):
     """按原始数据计算申报数据 FILE 的全部定量指标和碳排放（逐年），每项给出公式和出处。
 
@@ -453,12 +459,7 @@ def calc_cmd(ctx, file, year, grid, as_json):
 
 
 @main.command("score", context_settings=CONTEXT)
-@click.argument("file", type=click.Path())
-@click.option("--year", type=int, help="推荐工作年度（默认取文件中的“年度”，没有则取该类别的最新年度）。")
-@click.option("--grid", "grid", default=None, metavar="口径", help=GRID_HELP)
-@click.option("--json", "as_json", is_flag=True, help="输出 JSON。")
-@click.pass_context
-@handles_errors
+@_application_options
 def score_cmd(ctx, file, year, grid, as_json):
     """按年度适用的评价指标体系为申报数据 FILE 评分：逐项、分组、总分和能效对标。
 
@@ -470,16 +471,10 @@ def score_cmd(ctx, file, year, grid, as_json):
       gmdocs score examples/汽车链主-申报数据.yaml
       gmdocs --data-dir 我的补充 score 申报数据.xlsx --json
     """
-    from .evaluate.checks import check
+    from .evaluate.checks import check_and_score
     from .evaluate.present import score_text
-    from .evaluate.score import score
     app, found = _load_app(file)
-    cat = _catalogue(ctx)
-    ev = score(app, cat, year, _grid(grid))
-    rep = check(app, cat, year, found)
-    ev.blocking = ev.blocking + [f"检查发现 {len(rep.errors)} 个错误（gmdocs check 查看位置）：" +
-                                 "；".join(f.message for f in rep.errors[:3]) + ("…" if len(rep.errors) > 3 else "")] \
-        if rep.errors else ev.blocking
+    _, ev = check_and_score(app, _catalogue(ctx), year, found, _grid(grid))
     click.echo(f"评价年度：{ev.year_reason}", err=True)
     if as_json:
         _echo_json(ev.to_json())

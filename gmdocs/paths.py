@@ -26,29 +26,26 @@ def default_root() -> Path:
     return _shipped("standards", "GMDOCS_STANDARDS")
 
 
-def user_data_dir(explicit: str | os.PathLike | None = None) -> Path | None:
-    """--data-dir, then GMDOCS_DATA, then the user config directory (if it exists)."""
+def _data_dir_choice(explicit: str | os.PathLike | None) -> tuple[Path, bool]:
+    """(folder, is_the_default_config_folder): --data-dir, then GMDOCS_DATA, then the user config directory."""
     if explicit:
-        return Path(explicit)
+        return Path(explicit), False
     env = os.environ.get("GMDOCS_DATA")
     if env:
-        return Path(env)
+        return Path(env), False
     from platformdirs import user_config_dir
-    default = Path(user_config_dir("gmdocs", appauthor=False))
-    return default if default.is_dir() else None
+    return Path(user_config_dir("gmdocs", appauthor=False)), True
+
+
+def user_data_dir(explicit: str | os.PathLike | None = None) -> Path | None:
+    """--data-dir, then GMDOCS_DATA, then the user config directory (if it exists)."""
+    path, default = _data_dir_choice(explicit)
+    return None if default and not path.is_dir() else path
 
 
 def writable_data_dir(explicit: str | os.PathLike | None = None) -> Path:
-    """Where to write a supplement: --data-dir, then GMDOCS_DATA, then the user config directory (created)."""
-    if explicit:
-        return Path(explicit)
-    env = os.environ.get("GMDOCS_DATA")
-    if env:
-        return Path(env)
-    from platformdirs import user_config_dir
-    default = Path(user_config_dir("gmdocs", appauthor=False))
-    default.mkdir(parents=True, exist_ok=True)
-    return default
+    """Where to write a supplement: as user_data_dir, also when the folder does not exist yet (the caller creates it)."""
+    return _data_dir_choice(explicit)[0]
 
 
 def cache_dir() -> Path:

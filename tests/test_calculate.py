@@ -1,7 +1,5 @@
 """Issue 9: indicators computed from raw data, carbon by hand, awarded points, partial totals, the current round."""
-import json
 import textwrap
-from pathlib import Path
 
 import pytest
 import yaml
@@ -214,7 +212,6 @@ def test_rules_form_round_trip_makes_the_total_appear(cli, tmp_path):
     wb = load_workbook(form)
     ws = wb["补充表"]
     for r in range(2, ws.max_row + 1):
-        unit = ws.cell(r, 3).value
         what = ws.cell(r, 2).value
         ws.cell(r, 6).value = 100 if "满分" in what else 60 if "合格" in what else (80 if "基准" in what else 95)
         ws.cell(r, 7).value = "测试：购得原文 表A.1"

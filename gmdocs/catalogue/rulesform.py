@@ -20,6 +20,7 @@ from typing import Any, Callable
 
 from ..errors import EXIT_BAD_INPUT, EXIT_PROBLEMS, GmdocsError, Problem
 from ..fsutil import atomic_write, require_file
+from ..application.values import clean_text
 from .load import Catalogue, read_catalogue
 from .model import Rulebook, Value
 from .query import values_of
@@ -240,15 +241,6 @@ def _cell_number(v: Any) -> float | None:
     return float(s)
 
 
-def _text(v: Any) -> str | None:
-    if v is None:
-        return None
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    s = str(v).replace("\ufeff", "").strip()
-    return s or None
-
-
 def _plain(obj: Any) -> Any:
     """Parsed YAML (LDict/LList) → plain dicts and lists that yaml.safe_dump can write."""
     if isinstance(obj, dict):
@@ -278,7 +270,7 @@ def _same(a: Any, b: Any) -> bool:
 def _columns(ws, disp: str) -> dict[str, int]:
     found: dict[str, int] = {}
     for cell in ws[1]:
-        h = _text(cell.value)
+        h = clean_text(cell.value)
         if not h:
             continue
         for want in ("数值", "出处", "缺口编号", "行业", "备注", "项目"):
@@ -360,10 +352,10 @@ def import_form(cat_root_or_cat: Catalogue | str | os.PathLike | None, xlsx_path
     seen: dict[tuple[str, str | None], int] = {}
     still_missing = 0
     for r in range(2, ws.max_row + 1):
-        gap = _text(get("缺口编号", r))
+        gap = clean_text(get("缺口编号", r))
         raw = get("数值", r)
         value_given = raw is not None and not (isinstance(raw, str) and not raw.strip())
-        src = _text(get("出处", r))
+        src = clean_text(get("出处", r))
         if gap is None:
             if value_given or src:
                 problems.append(Problem(cell("缺口编号", r), None, "", "缺口编号为空（请不要修改“缺口编号”列）"))
@@ -380,7 +372,7 @@ def import_form(cat_root_or_cat: Catalogue | str | os.PathLike | None, xlsx_path
             problems.append(Problem(cell("缺口编号", r), None, "",
                                     f"缺口编号 {gap!r} 不属于本表的指标体系 {rb.id}（一张补充表只能对应一个指标体系）"))
             continue
-        industry = _text(get("行业", r))
+        industry = clean_text(get("行业", r))
         eff, msg = _gap_problem(rb, vmap, gap, industry)
         if msg:
             problems.append(Problem(cell("缺口编号", r), None, "", msg))
@@ -412,7 +404,7 @@ def import_form(cat_root_or_cat: Catalogue | str | os.PathLike | None, xlsx_path
             fill["industry"] = industry
         fill["value"] = _num(number)
         fill["sources"] = [{"ref": src, "confidence": "user-supplied"}]
-        note = _text(get("备注", r))
+        note = clean_text(get("备注", r))
         if note:
             fill["note"] = note
         new_fills.append((r, fill))

@@ -15,8 +15,7 @@ from ..application.read import load_application
 from ..catalogue.load import Catalogue
 from ..catalogue.yamlsrc import LDict, read_yaml
 from ..errors import EXIT_BAD_INPUT, EXIT_PROBLEMS, GmdocsError, Problem
-from ..evaluate.checks import check
-from ..evaluate.score import score
+from ..evaluate.checks import check_and_score
 from ..paths import templates_dir
 from .context import TITLES, build_context
 
@@ -164,17 +163,17 @@ def build(path: str | Path, out_dir: str | Path, cat: Catalogue, year: int | Non
         raise GmdocsError("第三方评价报告需要评价机构信息：请用 --evaluator 评价机构.yaml 指定（示例见 examples/评价机构.yaml）",
                           EXIT_BAD_INPUT)
     progress("检查申报数据…")
-    rep = check(app, cat, year, read_findings)
+    rep, ev = check_and_score(app, cat, year, read_findings)
     if rep.errors and not draft:
-        raise GmdocsError(f"申报数据有 {len(rep.errors)} 个错误，不能生成正式文件（改正后重试，或加 --draft 生成标明“草稿”的文件）：",
-                          EXIT_PROBLEMS, [Problem(f.where, None, f.field, f.message) for f in rep.errors])
+        errors = sorted(rep.errors, key=lambda f: f.code != "exclusion")      # an excluded applicant is told first
+        lead = ("声明存在排除情形，按本年度通知不得申报；" if errors[0].code == "exclusion" else "")
+        raise GmdocsError(f"{lead}申报数据有 {len(rep.errors)} 个错误，不能生成正式文件（改正后重试，或加 --draft 生成标明“草稿”的文件）：",
+                          EXIT_PROBLEMS, [Problem(f.where, None, f.field, f.message) for f in errors])
     result = BuildResult(out_dir)
     camp = rep.selection.campaign
     if kind == "third-party" and camp is not None and camp.evaluation is not None and camp.evaluation.known \
             and camp.evaluation.value == "self":
         result.warnings.append(f"{rep.selection.year} 年度推荐工作为自评价，不要求第三方评价报告。")
-    progress("评分…")
-    ev = score(app, cat, year)
     tpl = Path(template) if template else default_template(app.category, kind)
     if not tpl.is_file():
         raise GmdocsError(f"模板文件不存在：{tpl}", EXIT_BAD_INPUT)

@@ -41,7 +41,7 @@ def _where(loc: Loc | None, app: Application) -> str:
 
 
 def check(app: Application, cat: Catalogue, year: int | None = None,
-          read_findings: list[Finding] | None = None) -> CheckReport:
+          read_findings: list[Finding] | None = None, grid=None) -> CheckReport:
     sel = select(cat, app, year)
     rep = CheckReport(app, sel, list(read_findings or []))
     add = rep.findings.append
@@ -83,16 +83,28 @@ def check(app: Application, cat: Catalogue, year: int | None = None,
         _benchmark_claims(app, cat, sel, err, warn)
     if sel.rulebook is not None:
         _answers(app, sel, err, warn)
-        _computed(app, cat, year, rep, err, warn)
+        _computed(app, cat, year, rep, err, warn, grid)
     _attachments(app, err)
     return rep
 
 
-def _computed(app, cat, year, rep: CheckReport, err, warn):
+def check_and_score(app: Application, cat: Catalogue, year: int | None = None,
+                    read_findings: list[Finding] | None = None, grid=None):
+    """One evaluation for `score`/`build`: the check's errors (exclusions first) put at the top of the scores."""
+    from .score import score
+    rep = check(app, cat, year, read_findings, grid)
+    ev = rep.evaluation if rep.evaluation is not None else score(app, cat, year, grid)
+    if rep.errors:
+        ev.blocking.append(f"检查发现 {len(rep.errors)} 个错误（gmdocs check 查看位置）："
+                           + "；".join(f.message for f in rep.errors[:3]) + ("…" if len(rep.errors) > 3 else ""))
+    return rep, ev
+
+
+def _computed(app, cat, year, rep: CheckReport, err, warn, grid=None):
     """Typed indicator values against the calculator's, and the points people award, from one evaluation."""
     from ..calculate.indicators import CROSS_CHECK_TOLERANCE
     from .score import score
-    ev = score(app, cat, year)
+    ev = score(app, cat, year, grid)
     rep.evaluation = ev
     answers = {a.id: a for a in app.answers}
     for r in ev.indicators:
