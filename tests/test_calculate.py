@@ -259,3 +259,24 @@ def test_calc_command_prints_formulas_and_sources(cli):
     assert needed <= fed, needed - fed
     r = cli("calc", str(EX / "硅铁厂-申报数据.yaml"), "--grid", "nonsense")
     assert r.exit_code == 2 and "口径" in r.output
+
+
+def test_basis_is_the_system_that_applies_and_its_gaps_are_listed(cli):
+    # 2023 cement: JC/T 2634-2021 is the basis; its rules are gaps; the 通则 scores as a reference
+    ev = as_json(cli("score", str(ROOT / "tests" / "fixtures" / "2023" / "水泥厂-申报数据.yaml"), "--json"))
+    assert ev["basis"] == "jct2634-2021-factory" and ev["rulebook"] == "gbt36132-2018-factory"
+    paths = [n["path"] for n in ev["needs"]]
+    assert "jct2634-2021-factory/groups" in paths and "jct2634-2021-factory/scoring/total" in paths
+    r = cli("check", str(ROOT / "tests" / "fixtures" / "2023" / "水泥厂-申报数据.yaml"), "--json")
+    fs = as_json(r)["findings"]
+    assert not any(f["code"] == "industry-standard" and f["severity"] == "warning" for f in fs)
+    # a car maker's supply chain: the 汽车行业 system is the basis
+    ev = as_json(cli("score", str(EX / "汽车链主-申报数据.yaml"), "--json"))
+    assert ev["basis"] == "gscm-automobile"
+    # the 2023 park: the notice's attachment 2, relation to the 2016 requirements stated as unknown
+    ev = as_json(cli("score", str(ROOT / "tests" / "fixtures" / "2023" / "绿色园区-申报数据.yaml"), "--json"))
+    assert ev["basis"] == "park-2023-att2"
+    assert "2016" in cat().rulebooks["park-2023-att2"].notes and "未知" in cat().rulebooks["park-2023-att2"].notes
+    # 2025+: a known key sector (textiles) is evaluated by its industry requirement
+    r = as_json(cli("which", "--industry", "印染", "--year", "2026", "--json"))
+    assert r["rulebooks"][0]["id"] == "miit-2025-key-textile-factory"

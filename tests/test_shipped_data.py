@@ -82,7 +82,10 @@ def test_campaigns(cat):
     assert {"2023-08-15", "2023-09-05"} <= dates
     assert len(c23.exclusions) == 6
     assert set(c25.categories) == {"factory", "park"} and c25.evaluation.value == "self"
-    assert c23.categories["factory"].rulebooks == ["gbt36132-2018-factory"]
+    # the general 通则 rulebook, plus the cement industry standard's system (the 2023 notice: industry standards first)
+    assert c23.categories["factory"].rulebooks == ["jct2634-2021-factory", "gbt36132-2018-factory"]
+    assert cat.rulebooks["jct2634-2021-factory"].basis_standards == ["JCT2634-2021"]
+    assert c23.categories["park"].rulebooks[0] == "park-2023-att2"
     assert cat.rulebooks["gbt36132-2018-factory"].basis_standards == ["GBT36132-2018"]
 
 

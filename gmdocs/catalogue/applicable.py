@@ -128,15 +128,15 @@ def _which(cat: Catalogue, industry: str, year: int, category: str = "factory",
         return res
     rulebooks = [cat.rulebooks[r] for r in cat_rules.rulebooks if r in cat.rulebooks]
     topic = {"factory": "green-factory", "park": "park", "supply-chain": "supply-chain"}[category]
-    if category == "supply-chain":
-        specific = [rb for rb in rulebooks if rb.industries and best_industry_score(industry, rb.industries)]
-        general = [rb for rb in rulebooks if not rb.industries]
-        res.rulebooks = specific or general
-        if not specific:
-            res.notes.append(f"“{industry}”不属于有专门评价指标体系的行业（电子电器、机械、汽车），按通用评价要求评价。")
-    else:
-        res.rulebooks = rulebooks
-    for rb in res.rulebooks:
+    # An industry's own system comes first, then the general one (the reference while the industry rules are not collected).
+    specific = [rb for rb in rulebooks if rb.industries and best_industry_score(industry, rb.industries)]
+    if product and not specific:
+        specific = [rb for rb in rulebooks if rb.industries and best_industry_score(product, rb.industries)]
+    general = [rb for rb in rulebooks if not rb.industries]
+    res.rulebooks = specific + general
+    if category == "supply-chain" and not specific:
+        res.notes.append(f"“{industry}”不属于有专门评价指标体系的行业（电子电器、机械、汽车），按通用评价要求评价。")
+    for rb in general:
         for key in rb.basis_standards:
             if key in cat.standards and cat.standards[key] not in res.general_standards:
                 res.general_standards.append(cat.standards[key])

@@ -55,7 +55,7 @@ def check(app: Application, cat: Catalogue, year: int | None = None,
     if sel.problem:
         err("campaign", sel.problem, app.loc, "年度/类别")
     for note in sel.notes:
-        warn("rulebook", note, app.loc, "评价指标体系")
+        add(Finding(INFO, "rulebook", note, _where(app.loc, app), "评价指标体系"))
     _uscc(app, cat, err)
     if sel.campaign is not None:
         _years(app, sel, err, warn)
@@ -67,8 +67,8 @@ def check(app: Application, cat: Catalogue, year: int | None = None,
         ind = app.info.get("industry")
         if appl.industry_standards:
             nums = "、".join(s.number for s in appl.industry_standards)
-            used = sel.rulebook is not None and any(k in sel.rulebook.basis_standards for k in
-                                                    (s.key for s in appl.industry_standards))
+            used = sel.basis is not None and any(k in sel.basis.basis_standards for k in
+                                                 (s.key for s in appl.industry_standards))
             if not used:
                 warn("industry-standard", f"所属行业有绿色工厂评价行业标准 {nums}，应按行业标准评价；其评分细则未收录，"
                      "gmdocs 按通则给出参考评分", ind.loc if ind else None, "所属行业")

@@ -21,8 +21,9 @@ def check_json(rep: CheckReport) -> dict:
 def check_text(rep: CheckReport) -> list[str]:
     app, sel = rep.application, rep.selection
     lines = [f"{app.name}（{CATEGORY_NAMES[app.category]}，{sel.year or '年度未知'}年度）"]
-    if sel.rulebook:
-        lines.append(f"评价依据：{sel.rulebook.title}")
+    if sel.basis:
+        lines.append(f"评价依据：{sel.basis.title}"
+                     + (f"（参考评分按《{sel.rulebook.title}》）" if sel.rulebook and sel.rulebook is not sel.basis else ""))
     order = {"error": 0, "warning": 1, "info": 2}
     for f in sorted(rep.findings, key=lambda f: order[f.severity]):
         lines.append(str(f))
@@ -47,7 +48,8 @@ def score_text(ev: Evaluation) -> list[str]:
         lines.append("")
     lines += [f"{ev.name}（{CATEGORY_NAMES.get(ev.category, ev.category)}）",
               f"评价年度：{ev.year_reason or ev.year}",
-              f"评价依据：{ev.rulebook_title or '—'}"]
+              f"评价依据：{ev.basis_title or ev.rulebook_title or '—'}"
+              + (f"（评分细则未收录；下列为按《{ev.rulebook_title}》的参考评分）" if ev.basis and ev.basis != ev.rulebook else "")]
     if ev.gates:
         lines.append("基本要求（一票否决）：")
         for g in ev.gates:

@@ -101,6 +101,8 @@ class Evaluation:
     rulebook: str | None
     rulebook_title: str | None
     method: str | None
+    basis: str | None = None               # the system the applicant is evaluated by (id)
+    basis_title: str | None = None
     gates: list[GateResult] = field(default_factory=list)
     indicators: list[IndicatorResult] = field(default_factory=list)
     groups: list[GroupResult] = field(default_factory=list)
@@ -302,6 +304,8 @@ def score(app: Application, cat: Catalogue, year: int | None = None, grid=None, 
     ev = Evaluation(app.name, app.get("uscc"), app.category, sel.year, rb.id if rb else None,
                     rb.title if rb else None, rb.scoring.method if rb and rb.scoring else None)
     ev.year_reason = sel.year_reason
+    if sel.basis is not None:
+        ev.basis, ev.basis_title = sel.basis.id, sel.basis.title
     if sel.problem:
         ev.notes.append(sel.problem)
     ev.notes += sel.notes
@@ -389,6 +393,14 @@ def score(app: Application, cat: Catalogue, year: int | None = None, grid=None, 
     else:
         ev.total_withheld = (f"{len(reasons)} 个组无法计算（{'、'.join(r.split('：')[0] for r in reasons)}）"
                              if reasons else "没有可计分的指标")
+    if sel.basis is not None and sel.basis is not rb:
+        b = sel.basis
+        ev.needs.insert(0, Need(f"{b.id}/groups", f"《{b.title}》的指标、判定准则和分值（原文未收录）",
+                                "评价依据的指标体系"))
+        for key, why in (("total", "满分"), ("pass_mark", "合格线")):
+            v = getattr(b.scoring, key) if b.scoring else None
+            if v is not None and not v.known:
+                _need(ev, v, f"{b.id}/scoring/{key}", f"《{b.title}》的{why}")
     _partial(ev, sc.method)
     _awarded(ev, answers)
     ev.unverified = list(dict.fromkeys(ev.unverified))

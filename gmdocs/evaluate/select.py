@@ -18,6 +18,8 @@ class Selection:
     problem: str | None = None        # why nothing could be selected
     notes: list[str] = field(default_factory=list)
     year_reason: str = ""             # which campaign year was used, and why
+    basis: Rulebook | None = None     # the system the applicant is evaluated by; differs from `rulebook` when
+                                      # that system is not collected and `rulebook` scores as a reference
 
 
 def latest_year(cat: Catalogue, category: str) -> int | None:
@@ -60,13 +62,12 @@ def _select(cat: Catalogue, app: Application, year: int) -> Selection:
     if not appl.category_available:
         return Selection(year, camp, None, appl, appl.notes[0])
     rb = appl.rulebooks[0] if appl.rulebooks else None
-    sel = Selection(year, camp, rb, appl, None if rb else "该年度该类别没有收录评价指标体系")
-    if rb is not None and rb.industries and not rb.groups:
-        # The industry system is known by name only: score against the general requirements, as a reference.
-        general = [cat.rulebooks[r] for r in camp.categories[app.category].rulebooks
-                   if r in cat.rulebooks and not cat.rulebooks[r].industries]
-        if general:
-            sel.rulebook = general[0]
-            sel.notes.append(f"《{rb.title}》的指标内容未收录，按《{general[0].title}》给出参考评分；"
-                             "正式评价以行业专用指标体系为准。")
+    sel = Selection(year, camp, rb, appl, None if rb else "该年度该类别没有收录评价指标体系", basis=rb)
+    if rb is not None and not rb.groups:
+        # The system that applies is known by name only: score against a collected general one, as a reference.
+        reference = next((r for r in appl.rulebooks if r.groups and not r.industries), None)
+        if reference is not None:
+            sel.rulebook = reference
+            sel.notes.append(f"评价依据是《{rb.title}》，其指标和评分细则未收录（缺口见评分结果）；"
+                             f"这里按《{reference.title}》给出参考评分，正式评价以《{rb.title}》为准。")
     return sel
