@@ -280,3 +280,14 @@ def test_basis_is_the_system_that_applies_and_its_gaps_are_listed(cli):
     # 2025+: a known key sector (textiles) is evaluated by its industry requirement
     r = as_json(cli("which", "--industry", "印染", "--year", "2026", "--json"))
     assert r["rulebooks"][0]["id"] == "miit-2025-key-textile-factory"
+
+
+@pytest.mark.parametrize("name", ["硅铁厂", "水泥厂", "绿色园区", "汽车链主"])
+def test_every_example_prints_a_total(cli, name):
+    for ext in ("yaml", "xlsx"):
+        r = cli("score", str(EX / f"{name}-申报数据.{ext}"))
+        assert r.exit_code == 0
+        ev = as_json(cli("score", str(EX / f"{name}-申报数据.{ext}"), "--json"))
+        assert ev["total"] is not None or ev["self_total"] is not None
+        assert ("总分：" in r.stdout) or ("申报单位自评分" in r.stdout)
+        assert "/groups/" not in r.stdout           # gap paths stay in --json and catalogue gaps

@@ -88,8 +88,7 @@ def score_text(ev: Evaluation) -> list[str]:
             lines.append(f"  已确定 {ev.fixed_points:g} 分；{ev.open_items} 项未定"
                          + (f"（最多 {ev.open_points:g} 分）" if ev.open_points is not None else "") + upper + "。")
     if ev.self_total is not None:
-        lines.append(f"{ev.awarded_basis or '申报单位自评分'}：{ev.self_total:g}" if ev.total is None
-                     else f"申报单位自评分：{ev.self_total:g}（规则总分 {ev.total:g}）")
+        lines.append(f"{ev.awarded_basis or '申报单位自评分'}：{ev.self_total:g}")
     if ev.evaluator_total is not None:
         lines.append(f"第三方核定得分合计：{ev.evaluator_total:g}")
     for pf in ev.point_findings:

@@ -401,8 +401,8 @@ def score(app: Application, cat: Catalogue, year: int | None = None, grid=None, 
             v = getattr(b.scoring, key) if b.scoring else None
             if v is not None and not v.known:
                 _need(ev, v, f"{b.id}/scoring/{key}", f"《{b.title}》的{why}")
-    _partial(ev, sc.method)
     _awarded(ev, answers)
+    _partial(ev, sc.method)
     ev.unverified = list(dict.fromkeys(ev.unverified))
     ev.user_supplied = list(dict.fromkeys(ev.user_supplied))
     return ev
@@ -451,13 +451,15 @@ def _awarded(ev: Evaluation, answers: dict) -> None:
     ev.self_total = round(sum(self_pts), 2) if self_pts else None
     ev.evaluator_total = round(sum(eval_pts), 2) if eval_pts else None
     missing_max = any(r.max_points is None for r in ev.indicators)
+    unchecked = sum(1 for r in ev.indicators if r.self_points is not None and r.computed_points is None)
     if self_pts or eval_pts:
         if ev.total is not None:
-            ev.awarded_basis = "按收录规则计算的总分可与自评/核定得分核对"
+            ev.awarded_basis = f"申报单位自评分（按收录规则计算的总分为 {ev.total:g}）"
         elif missing_max:
             ev.awarded_basis = "申报单位自评分（满分未经核对）"
         else:
-            ev.awarded_basis = "自评/核定得分已逐项核对满分，部分规则值未收录"
+            ev.awarded_basis = (f"申报单位自评分（各项均已核对不超过满分；{unchecked} 项的计分规则未收录，"
+                                "这些项的得分未能按规则复核）")
         unanswered = [r.name for r in ev.indicators if r.self_points is None]
         if self_pts and unanswered:
             ev.point_findings.append(PointFinding("", "自评", "warning",
@@ -489,6 +491,10 @@ def _next_step(ev: Evaluation) -> str:
     n = len(ev.needs)
     if not n:
         return "请补全未填写的指标后重新评分。"
+    if ev.self_total is not None:
+        return (f"自评得分已按已知规则逐项核对；要按规则算出总分，还缺 {n} 项规则数值（收在购买的标准或省级主管部门的附件中）："
+                f"持有原文的，用 gmdocs rules form {ev.rulebook} -o 补充表.xlsx 导出补充表，填好后用 gmdocs rules import 补充表.xlsx 导入，"
+                "总分即可算出并标为【用户补充】。")
     return (f"还缺 {n} 项规则数值（分值、权重或基准值/引领值，收在购买的标准或省级主管部门的附件中）：可以在每项指标填写自评得分，"
             f"由 gmdocs 逐项核对；持有原文的，用 gmdocs rules form {ev.rulebook} -o 补充表.xlsx 导出补充表，填好后用 "
             f"gmdocs rules import 补充表.xlsx 导入，总分即可算出并标为【用户补充】。")
