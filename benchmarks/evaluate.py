@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Evaluation benchmark: load, check, calculate and score 2,000 generated applications in one process.
+"""Evaluation benchmark: load, check, calculate and score 2,000 generated applications, in one process and in N.
 
-Run from the project root:  python benchmarks/evaluate.py [N]
+Run from the project root:  python benchmarks/evaluate.py [N [JOBS]]   (JOBS defaults to 2, the cores of this machine)
 Target (2-core machine): 2,000 applications (about the yearly national volume) in under 10 s,
 with every indicator formula and the carbon account computed for every data year.
 The applications are the four examples with their numbers scaled and names changed, so every
