@@ -291,3 +291,31 @@ def test_every_example_prints_a_total(cli, name):
         assert ev["total"] is not None or ev["self_total"] is not None
         assert ("总分：" in r.stdout) or ("申报单位自评分" in r.stdout)
         assert "/groups/" not in r.stdout           # gap paths stay in --json and catalogue gaps
+
+
+def test_2018_performance_formulas_on_hand_computed_data(tmp_path):
+    body = FACTORY.replace("年度: 2026", "年度: 2023").replace("2023:", "2020:").replace("2024:", "2021:") \
+        .replace("2025:", "2022:").replace("年份: 2023", "年份: 2020").replace("年份: 2024", "年份: 2021") \
+        .replace("年份: 2025", "年份: 2022")
+    body += textwrap.dedent("""
+      - {项目: 回用水量, 单位: m3, 2022: 4500}
+      - {项目: 废水处理量, 单位: m3, 2022: 6000}
+      - {项目: 绿色物料使用量, 单位: t, 2022: 300}
+      - {项目: 同类物料使用总量, 单位: 万t, 2022: 0.1}
+      - {项目: 废水产生量, 单位: m3, 2022: 8000}
+    产品:
+      - {名称: 泵, 单位: 台, 产量: {2022: 4000}}
+    """)
+    app, found, _ = _app(tmp_path, body)
+    assert not [f for f in found if f.severity == "error"], found
+    calc = calculate(app, cat())
+    assert calc.formula_set == "gbt36132-2018-formulas"
+    land = 150 * 10000 / 15
+    assert _by(calc, "建筑密度", 2022).value == pytest.approx(50000 / land * 100)
+    assert _by(calc, "废水处理回用率", 2022).value == pytest.approx(75.0)
+    assert _by(calc, "绿色物料使用率", 2022).value == pytest.approx(30.0)
+    assert _by(calc, "单位产品废水产生量", 2022).value == pytest.approx(2.0)
+    assert _by(calc, "单位产品综合能耗", 2022).value == pytest.approx(1229 * 1000 / 4000)
+    # 2022 电力因子 0.5366 → 5366 tCO2 / 4000 台
+    assert _by(calc, "单位产品碳排放量", 2022).value == pytest.approx(1e7 * 0.5366 / 1000 / 4000)
+    assert _by(calc, "单位产品主要原材料消耗量", 2022).value is None
