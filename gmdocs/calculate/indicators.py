@@ -167,7 +167,11 @@ def _missing_reason(name: str, app: Application, year: int) -> str:
 
 def evaluate_formula(f: Formula, variables: dict[str, float], app: Application, year: int) -> IndicatorValue:
     srcs = [s.to_json() for s in f.sources]
-    res = IndicatorValue(f.id, f.name, f.indicator, f.unit, year, None, None, {}, f.text, f.clause, f.confidence, srcs)
+    unit = f.unit
+    finals = [p for p in app.products if not p.intermediate]
+    if unit and "产品单位" in unit and len(finals) == 1 and finals[0].unit:
+        unit = unit.replace("产品单位", finals[0].unit)
+    res = IndicatorValue(f.id, f.name, f.indicator, unit, year, None, None, {}, f.text, f.clause, f.confidence, srcs)
     if f.expression is None:
         res.reason = "公式无法解析"
         return res
