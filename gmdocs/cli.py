@@ -519,10 +519,14 @@ def init_cmd(ctx, category, year, output, source, force):
 @click.option("--draft", is_flag=True, help="数据有错误时仍生成，每页标明“草稿”。")
 @click.option("--template", type=click.Path(dir_okay=False), help="使用自己的 DOCX 模板（生成前先检查模板）。")
 @click.option("--evaluator", type=click.Path(dir_okay=False), help="评价机构信息（第三方评价报告必需），见 examples/评价机构.yaml。")
+@click.option("--engagement", type=click.Path(dir_okay=False),
+              help="本次评价的评价记录（第三方评价报告必需；受评价方须与申报数据一致），见 examples/评价记录-硅铁厂.yaml。")
+@click.option("--date", "date_", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="编制日期 YYYY-MM-DD（默认今天；不在该年度推荐工作期间时给出警告）。")
 @click.option("--force", is_flag=True, help="覆盖已存在的输出文件。")
 @click.pass_context
 @handles_errors
-def build_cmd(ctx, file, out_dir, year, report, pdf, draft, template, evaluator, force):
+def build_cmd(ctx, file, out_dir, year, report, pdf, draft, template, evaluator, engagement, date_, force):
     """生成申报文件：检查 → 评分 → 填写报告模板 → 交叉核对 → 转 PDF → 合并为一个带书签的申报材料汇编。
 
     数据有错误时拒绝生成（加 --draft 则生成标明“草稿”的文件）；不加 --force 不覆盖已有文件。
@@ -530,17 +534,18 @@ def build_cmd(ctx, file, out_dir, year, report, pdf, draft, template, evaluator,
     \b
     示例：
       gmdocs build examples/硅铁厂-申报数据.yaml -o 输出
-      gmdocs build 申报数据.xlsx -o 输出 --report third-party --evaluator 评价机构.yaml
+      gmdocs build 申报数据.xlsx -o 输出 --report third-party --evaluator 评价机构.yaml --engagement 评价记录.yaml
       gmdocs build 申报数据.yaml -o 输出 --no-pdf --template 我的模板.docx
     """
     from .documents.build import build
     res = build(file, out_dir, _catalogue(ctx), year, report, pdf, force, draft, template, evaluator,
-                progress=lambda s: click.echo(s, err=True))
+                date_.date() if date_ else None, progress=lambda s: click.echo(s, err=True), engagement=engagement)
     for w in res.warnings:
         click.echo(f"警告：{w}", err=True)
     click.echo(f"已交叉核对文档中的 {res.crosschecked} 个数值。", err=True)
     for p in res.written:
         click.echo(f"已写入：{p}")
+    click.echo("内部核对用的评价说明（未核实的规则、缺失值、检查结果、计算过程）在“评价说明（内部）.xlsx”，不随申报材料报送。", err=True)
     if res.pages:
         click.echo(f"申报材料汇编共 {res.pages} 页，书签：{'、'.join(res.bookmarks)}", err=True)
 

@@ -148,6 +148,14 @@ def header_row(row):
     trpr.append(el)
 
 
+def cant_split(row):
+    """A row is never broken across pages (no orphan fragments of a cell on the next page)."""
+    trpr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:cantSplit")
+    el.set(qn("w:val"), "true")
+    trpr.insert(0, el)
+
+
 def shade(cell, color="DDEBF7"):
     tcpr = cell._tc.get_or_add_tcPr()
     sh = OxmlElement("w:shd")
@@ -171,6 +179,8 @@ def loop_table(doc, headers, cells, loop, widths, item="r"):
         c.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
         shade(c)
     header_row(t.rows[0])
+    for row in t.rows:
+        cant_split(row)
     t.rows[1].cells[0].text = f"{{%tr for {item} in {loop} %}}"
     for i, expr in enumerate(cells):
         c = t.rows[2].cells[i]
@@ -203,6 +213,7 @@ def kv_table(doc, rows, widths=(4.5, 11.1)):
         set_font(run, HEAD_FONT, 10.5)
         shade(r.cells[0], "F2F2F2")
         r.cells[1].paragraphs[0].add_run(expr)
+        cant_split(r)
         for c in r.cells:
             c.paragraphs[0].style = doc.styles["gm table text"]
     fix_widths(t, widths)
@@ -292,14 +303,20 @@ def bullet_loop(doc, loop, expr, empty_text=None, style="gm body"):
         tag(doc, "{%p endif %}")
 
 
-def indicator_sections(doc):
+def indicator_sections(doc, third_party: bool):
     tag(doc, "{%p for g in groups %}")
     h2(doc, "{{ g.heading }}")
     para(doc, "{{ g.summary }}")
-    loop_table(doc, ["编号", "指标", "自评结论", "数值", "证明材料", "得分/满分", "说明"],
-               ["{{ i.id }}", "{{ i.name }}", "{{ i.result }}", "{{ i.value }}", "{{ i.evidence }}",
-                "{{ i.score }}", "{{ i.note }}"],
-               "g.indicators", [1.2, 4.0, 1.5, 1.9, 3.2, 1.5, 2.3], item="i")
+    if third_party:
+        loop_table(doc, ["编号", "指标", "数值", "单位", "证明材料", "自评得分", "核定得分", "评价说明"],
+                   ["{{ i.id }}", "{{ i.name }}", "{{ i.value }}", "{{ i.unit }}", "{{ i.evidence }}",
+                    "{{ i.self_points }}", "{{ i.evaluator_points }}", "{{ i.evaluator_note }}"],
+                   "g.indicators", [1.1, 3.2, 1.8, 1.6, 3.2, 1.3, 1.3, 2.1], item="i")
+    else:
+        loop_table(doc, ["编号", "指标", "结论", "数值", "单位", "证明材料", "自评得分", "数值来源"],
+                   ["{{ i.id }}", "{{ i.name }}", "{{ i.result }}", "{{ i.value }}", "{{ i.unit }}", "{{ i.evidence }}",
+                    "{{ i.self_points }}", "{{ i.note }}"],
+                   "g.indicators", [1.1, 3.2, 1.3, 1.8, 1.6, 3.2, 1.3, 2.1], item="i")
     tag(doc, "{%p endfor %}")
 
 
@@ -312,59 +329,54 @@ def cn(i: int) -> str:
 
 
 def common_body(doc, category: str, third_party: bool, first: int = 0, new_page: bool = False) -> int:
-    """Sections 基本情况 … 评分依据说明, numbered from CN[first]; returns the next number."""
+    """Sections 基本情况 … 得分汇总, numbered from CN[first]; returns the next number."""
     n = iter(range(first, 20))
 
     def num():
         return cn(next(n))
     h1(doc, f"{num()}、{{{{ doc.intro_heading }}}}", new_page=new_page)
     para(doc, "{{ applicant.profile }}")
-    para(doc, "近三年主要经济与能源数据如下（综合能耗为当量值，按 GB/T 2589-2020 折标准煤；“折算值”由 gmdocs 按各能源品种实物量计算）：")
+    para(doc, "近三年主要经济与能源数据如下（综合能耗为当量值，按 GB/T 2589-2020 折标准煤；“折算值”按各能源品种实物量和折标准煤系数计算）：")
     loop_table(doc, ["年份", "工业总产值（万元）", "工业增加值（万元）", "综合能耗申报值（tce）", "综合能耗折算值（tce）", "{{ doc.year_extra_label }}"],
                ["{{ r.year }}", "{{ r.output_value }}", "{{ r.value_added }}", "{{ r.energy_total }}", "{{ r.energy_computed }}",
                 "{{ r.extra }}"], "years", [1.8, 2.8, 2.8, 3.0, 3.0, 2.2])
     h1(doc, f"{num()}、评价依据")
     para(doc, "{{ basis.text }}")
     bullet_loop(doc, "basis.documents", "{{ x }}")
+    h1(doc, f"{num()}、否决条件核查")
+    para(doc, "{{ exclusions_summary }}")
+    tag(doc, "{%p if exclusions %}")
+    loop_table(doc, ["编号", "不得申报的情形（近三年）", "声明"], ["{{ r.id }}", "{{ r.text }}", "{{ r.answer }}"],
+               "exclusions", [1.4, 11.6, 2.6])
+    tag(doc, "{%p endif %}")
     h1(doc, f"{num()}、基本要求符合情况")
     para(doc, "{{ gates_summary }}")
     loop_table(doc, ["编号", "基本要求", "结论", "证明材料"],
                ["{{ r.id }}", "{{ r.text }}", "{{ r.result }}", "{{ r.evidence }}"], "gates", [1.4, 9.0, 1.8, 3.4])
     h1(doc, f"{num()}、评价指标" + ("核查与评分" if third_party else "自评价"))
     para(doc, "{{ scoring_intro }}")
-    indicator_sections(doc)
-    h1(doc, f"{num()}、能源消费与能效对标")
-    para(doc, "各能源品种近三年实物消费量及折标准煤系数（GB/T 2589-2020，{{ energy_basis }}）：")
-    loop_table(doc, ["能源品种", "单位", "{{ year_labels[0] }}", "{{ year_labels[1] }}", "{{ year_labels[2] }}", "折标系数"],
-               ["{{ r.carrier }}", "{{ r.unit }}", "{{ r.y1 }}", "{{ r.y2 }}", "{{ r.y3 }}", "{{ r.coefficient }}"],
-               "energy", [2.8, 2.0, 2.6, 2.6, 2.6, 3.0])
-    para(doc, "{{ benchmark_intro }}")
-    tag(doc, "{%p if benchmarks %}")
-    loop_table(doc, ["产品", "依据文件", "年份", "单位产品综合能耗", "对标值", "结论"],
-               ["{{ r.product }}", "{{ r.document }}", "{{ r.year }}", "{{ r.value }}", "{{ r.levels }}", "{{ r.position }}"],
-               "benchmarks", [2.2, 3.4, 1.4, 2.6, 4.0, 2.0])
-    tag(doc, "{%p endif %}")
-    tag(doc, "{%p if not benchmarks %}")
-    para(doc, "（申报数据中没有填写产品的单位产品综合能耗，或没有适用的标杆/基准行，未作对标。）")
-    tag(doc, "{%p endif %}")
+    indicator_sections(doc, third_party)
+    if category == "factory":
+        h1(doc, f"{num()}、能源消费与能效对标")
+        para(doc, "各能源品种近三年实物消费量及折标准煤系数（GB/T 2589-2020，{{ energy_basis }}）：")
+        loop_table(doc, ["能源品种", "单位", "{{ year_labels[0] }}", "{{ year_labels[1] }}", "{{ year_labels[2] }}", "折标系数"],
+                   ["{{ r.carrier }}", "{{ r.unit }}", "{{ r.y1 }}", "{{ r.y2 }}", "{{ r.y3 }}", "{{ r.coefficient }}"],
+                   "energy", [2.8, 2.0, 2.6, 2.6, 2.6, 3.0])
+        tag(doc, "{%p if benchmarks %}")
+        para(doc, "{{ benchmark_intro }}")
+        loop_table(doc, ["产品", "依据文件", "年份", "单位产品综合能耗", "对标值", "结论"],
+                   ["{{ r.product }}", "{{ r.document }}", "{{ r.year }}", "{{ r.value }}", "{{ r.levels }}", "{{ r.position }}"],
+                   "benchmarks", [2.2, 3.4, 1.4, 2.6, 4.0, 2.0])
+        tag(doc, "{%p endif %}")
     h1(doc, f"{num()}、得分汇总")
-    loop_table(doc, ["一级指标", "权重/满分", "得分", "说明"],
-               ["{{ r.name }}", "{{ r.max }}", "{{ r.points }}", "{{ r.note }}"], "group_rows", [4.0, 2.4, 2.4, 6.8])
-    kv_table(doc, [("总分", "{{ total.text }}"), ("合格线", "{{ total.pass_mark }}"), ("基本要求", "{{ total.gates }}")])
-    h1(doc, f"{num()}、评分依据说明")
-    para(doc, "下列评分规则未经两个独立来源核实，相应得分仅供参考：")
-    bullet_loop(doc, "unverified", "· {{ x }}", "（无）", style="gm table text")
-    para(doc, "下列规则或数值在公开来源中未找到，依赖它们的合计未计算；取得原文后可按缺口编号补充（gmdocs catalogue gaps）：")
-    tag(doc, "{%p if needs_rows %}")
-    loop_table(doc, ["需要的值", "应查阅", "缺口编号"], ["{{ r.what }}", "{{ r.where }}", "{{ r.path }}"], "needs_rows",
-               [4.0, 5.6, 6.0])
-    tag(doc, "{%p endif %}")
-    tag(doc, "{%p if not needs_rows %}")
-    para(doc, "（无）")
-    tag(doc, "{%p endif %}")
-    tag(doc, "{%p if user_supplied %}")
-    para(doc, "下列结果依据用户补充的数据：{{ user_supplied_text }}")
-    tag(doc, "{%p endif %}")
+    if third_party:
+        loop_table(doc, ["一级指标", "满分", "自评得分", "核定得分"],
+                   ["{{ r.name }}", "{{ r.max }}", "{{ r.self }}", "{{ r.evaluator }}"], "group_rows", [6.0, 3.2, 3.2, 3.2])
+        kv_table(doc, [("指标得分", "{{ total.text }}"), ("基本要求", "{{ total.gates }}")])
+    else:
+        loop_table(doc, ["一级指标", "满分", "自评得分"],
+                   ["{{ r.name }}", "{{ r.max }}", "{{ r.self }}"], "group_rows", [7.6, 4.0, 4.0])
+        kv_table(doc, [("指标得分", "{{ total.text }}"), ("基本要求", "{{ total.gates }}")])
     return next(n)
 
 
@@ -414,23 +426,24 @@ def third_party_report(category: str) -> Document:
     h1(doc, "一、概述", new_page=True)
     para(doc, "{{ overview }}")
     h1(doc, "二、评价过程和方法")
-    para(doc, "{{ evaluator.process_intro }}")
     bullet_loop(doc, "evaluator.process", "{{ x }}")
     k = common_body(doc, category, third_party=True, first=2)
-    h1(doc, f"{cn(k)}、数据核查发现")
-    para(doc, "gmdocs 对申报数据逐项核查（必填项、统一社会信用代码、数据年份、排除情形、综合能耗与各能源品种折算之和、单位产品综合能耗、标杆声明），结果如下：")
-    bullet_loop(doc, "check_findings", "{{ x }}", "未发现问题。")
-    para(doc, "评价机构现场核查发现：")
-    bullet_loop(doc, "evaluator.findings", "{{ x }}", "（无）")
+    h1(doc, f"{cn(k)}、现场核查发现")
+    bullet_loop(doc, "evaluator.findings", "{{ x }}", "评价组现场核查未发现需要说明的问题。")
     h1(doc, f"{cn(k + 1)}、评价结论")
     para(doc, "{{ conclusion }}")
+    para(doc, "{{ evaluator.opinion }}")
     h1(doc, f"{cn(k + 2)}、建议")
-    bullet_loop(doc, "evaluator.suggestions", "{{ x }}", "（无）")
+    bullet_loop(doc, "evaluator.suggestions", "{{ x }}", "无。")
     h1(doc, f"{cn(k + 3)}、参考文件")
+    bullet_loop(doc, "basis.documents", "{{ x }}")
+    para(doc, "受评价方提供的证明材料见附：证明材料清单。")
+    h1(doc, f"{cn(k + 4)}、第三方机构资质符合性证明材料")
+    para(doc, "本机构资质证明材料附于申报材料汇编之后：")
+    bullet_loop(doc, "evaluator.qualifications", "{{ x }}", "（待附）")
+    h1(doc, "附：证明材料清单")
     loop_table(doc, ["序号", "对应条目", "证明材料"], ["{{ r.n }}", "{{ r.item }}", "{{ r.evidence }}"], "evidence",
                [1.4, 5.0, 9.2])
-    h1(doc, f"{cn(k + 4)}、第三方机构资质符合性证明材料")
-    para(doc, "{{ evaluator.qualification }}")
     return doc
 
 
@@ -448,7 +461,7 @@ def main() -> int:
     for (category, kind), name in FILES.items():
         doc = self_report(category) if kind == "self" else third_party_report(category)
         doc.core_properties.title = name[:-5]
-        doc.core_properties.author = "gmdocs"
+        doc.core_properties.author = ""          # set to the applicant or evaluator when a report is built
         doc.save(HERE / name)
         print(f"wrote {name}")
     return 0

@@ -1,9 +1,12 @@
 """Documents: safe rendering, template lint, cross-check, build outputs, PDF package."""
+import re
 import shutil
 import zipfile
 
 import pytest
 from docx import Document
+from docx.oxml.ns import qn
+from openpyxl import load_workbook
 from pypdf import PdfReader, PdfWriter
 
 from gmdocs.application.read import load_application
@@ -144,7 +147,7 @@ def test_shipped_templates_are_clean(name):
 
 
 def test_build_with_broken_user_template_stops_before_writing(cli, tmp_path):
-    tpl = make_template(tmp_path / "bad.docx", ["{{ applicant.nmae }}", "{%p for x in needs %}"])
+    tpl = make_template(tmp_path / "bad.docx", ["{{ applicant.nmae }}", "{%p for x in basis.documents %}"])
     out = tmp_path / "out"
     r = cli("build", str(FESI), "-o", str(out), "--no-pdf", "--template", str(tpl))
     assert r.exit_code == 2
@@ -206,9 +209,24 @@ def test_third_party_needs_evaluator(cli, tmp_path):
     assert r.exit_code == 2 and "颜色" in r.stderr and "长度应为 18 位" in r.stderr
     r = cli("build", str(FESI), "-o", str(tmp_path / "o"), "--no-pdf", "--report", "third-party",
             "--evaluator", str(EX / "评价机构.yaml"))
+    assert r.exit_code == 2 and "--engagement" in r.stderr
+    # an engagement record of another applicant is refused, naming both
+    r = cli("build", str(FESI), "-o", str(tmp_path / "o"), "--no-pdf", "--report", "third-party",
+            "--evaluator", str(EX / "评价机构.yaml"), "--engagement", str(EX / "评价记录-水泥厂.yaml"))
+    assert r.exit_code == 2 and "不属于本申报单位" in r.stderr and "皖江建材" in r.stderr and "北辰硅铁" in r.stderr
+    assert not (tmp_path / "o").exists()
+    # missing required parts of the official form are listed before rendering
+    partial = tmp_path / "rec.yaml"
+    partial.write_text("受评价方名称: （示例）北辰硅铁合金有限公司\n受评价方统一社会信用代码: 91150300MA0N7Q2X1A\n",
+                       encoding="utf-8")
+    r = cli("build", str(FESI), "-o", str(tmp_path / "o"), "--no-pdf", "--report", "third-party",
+            "--evaluator", str(EX / "评价机构.yaml"), "--engagement", str(partial))
+    assert r.exit_code == 2 and "主要亮点" in r.stderr and "评价过程" in r.stderr and "结论意见" in r.stderr
+    r = cli("build", str(FESI), "-o", str(tmp_path / "o"), "--no-pdf", "--report", "third-party",
+            "--evaluator", str(EX / "评价机构.yaml"), "--engagement", str(EX / "评价记录-硅铁厂.yaml"))
     assert r.exit_code == 0, r.output
     t = docx_text(tmp_path / "o" / "绿色工厂第三方评价报告.docx")
-    assert "华诚绿色制造评价中心" in t and "现场评价" in t
+    assert "华诚绿色制造评价中心" in t and "现场评价" in t and "矿热炉" in t
 
 
 def test_libreoffice_missing_is_a_clear_error(cli, tmp_path, monkeypatch):
@@ -266,9 +284,9 @@ def test_package_pdf_bookmarks_pages_labels_and_chinese_text(cli, tmp_path):
     # the TOC inside the report carries real page numbers: the heading's page matches
     toc_text = report.pages[2].extract_text()
     import re
-    m = re.search(r"四、评价指标自评价\.*\s*(\d+)", toc_text)
+    m = re.search(r"([一二三四五六七八九十]+、评价指标自评价)\.*\s*(\d+)", toc_text)
     assert m, toc_text
-    assert "四、评价指标自评价" in report.pages[int(m.group(1)) - 1].extract_text()
+    assert m.group(1) in report.pages[int(m.group(2)) - 1].extract_text()
 
 
 def _font_names(reader):
@@ -290,7 +308,7 @@ def test_every_template_converts_with_cjk_fonts(cli, tmp_path, name, report):
     src = (FESI_2023.parent if name == "绿色园区" else EX) / f"{name}-申报数据.yaml"
     args = ["build", str(src), "-o", str(out), "--report", report]
     if report == "third-party":
-        args += ["--evaluator", str(EX / "评价机构.yaml")]
+        args += ["--evaluator", str(EX / "评价机构.yaml"), "--engagement", str(EX / f"评价记录-{name}.yaml")]
     r = cli(*args)
     assert r.exit_code == 0, r.output
     pdf = next(p for p in out.glob("*.pdf") if p.name != "申报材料汇编.pdf")
@@ -299,3 +317,45 @@ def test_every_template_converts_with_cjk_fonts(cli, tmp_path, name, report):
     assert any("CJK" in f for f in _font_names(reader)), _font_names(reader)
     app, _ = load_application(src)
     assert app.name in "".join(p.extract_text() for p in reader.pages[:2])
+
+
+TOOL_WORDS = re.compile(r"gmdocs|single-source|uncertain|user-supplied|\.ya?ml\b|[a-z0-9]+(-[a-z0-9]+)+/(groups|scoring|rows)/")
+
+
+@pytest.mark.parametrize("name", ["硅铁厂", "水泥厂", "绿色园区", "汽车链主"])
+@pytest.mark.parametrize("report", ["self", "third-party"])
+def test_submitted_documents_hold_nothing_of_the_tool(cli, tmp_path, name, report):
+    out = tmp_path / "out"
+    args = ["build", str(EX / f"{name}-申报数据.yaml"), "-o", str(out), "--no-pdf", "--report", report,
+            "--date", "2026-06-20"]
+    if report == "third-party":
+        args += ["--evaluator", str(EX / "评价机构.yaml"), "--engagement", str(EX / f"评价记录-{name}.yaml")]
+    r = cli(*args)
+    assert r.exit_code == 0, r.output
+    docx = next(out.glob("*.docx"))
+    text = docx_text(docx)
+    assert not TOOL_WORDS.search(text), TOOL_WORDS.search(text).group(0)
+    assert "2026年6月20日" in text
+    doc = Document(str(docx))
+    assert doc.core_properties.author and doc.core_properties.author not in ("gmdocs", "python-docx")
+    assert doc.core_properties.created.year == 2026
+    # every table row is kept on one page
+    for t in doc.tables:
+        for row in t.rows:
+            assert row._tr.trPr is not None and row._tr.trPr.find(qn("w:cantSplit")) is not None
+    # cross-references name headings that exist
+    heads = {p.text.strip() for p in doc.paragraphs if p.style.name.startswith("Heading")}
+    for ref in re.findall(r"见“([^”]+)”", text):
+        assert ref in heads, ref
+    # the exclusions are answered in the report; the verification detail is in the internal working file
+    assert "否决条件核查" in text
+    wb = load_workbook(out / "评价说明（内部）.xlsx")
+    assert {"检查结果", "未核实的规则", "缺失值", "指标计算", "碳排放"} <= set(wb.sheetnames)
+    # only factories get the energy benchmarking chapter
+    assert ("能源消费与能效对标" in text) == (name in ("硅铁厂", "水泥厂"))
+
+
+def test_placeholder_evidence_is_refused(cli, tmp_path):
+    p = yaml_variant(tmp_path, [("证据: 能源统计报表 B205-1（单位产品综合能耗 kgce/t）", "证据: 见证明材料清单")])
+    r = cli("check", str(p))
+    assert r.exit_code == 1 and "具体的证明材料名称" in r.stdout

@@ -19,11 +19,18 @@ from ..evaluate.checks import check_and_score
 from ..paths import templates_dir
 from .context import TITLES, build_context
 
+# The evaluator's firm (reusable for every engagement) …
 EVALUATOR_KEYS = {"机构名称": "name", "统一社会信用代码": "uscc", "地址": "address", "法定代表人": "legal_rep",
-                  "联系人": "contact", "联系电话": "phone", "报告编写人": "author", "报告审核人": "reviewer",
-                  "评价组成员": "members", "现场评价日期": "site_visit", "主要亮点": "highlights",
-                  "评价过程": "process", "核查发现": "findings", "建议": "suggestions", "资质说明": "qualification"}
+                  "联系人": "contact", "联系电话": "phone", "资质材料": "qualifications"}
+# … and one engagement: the evaluator's own words about one applicant.
+ENGAGEMENT_KEYS = {"受评价方名称": "applicant_name", "受评价方统一社会信用代码": "applicant_uscc",
+                   "报告编写人": "author", "报告审核人": "reviewer", "评价组成员": "members", "现场评价日期": "site_visit",
+                   "主要亮点": "highlights", "评价过程": "process", "现场核查发现": "findings", "结论意见": "opinion",
+                   "建议": "suggestions"}
+ENGAGEMENT_REQUIRED = ("applicant_name", "applicant_uscc", "highlights", "process", "opinion")
+HIGHLIGHTS_MAX = 100          # 受评价方主要亮点（不超过100字）, 2024 third-party report format
 PACKAGE_NAME = "申报材料汇编.pdf"
+INTERNAL_NAME = "评价说明（内部）.xlsx"
 
 
 @dataclass
@@ -36,34 +43,135 @@ class BuildResult:
     bookmarks: list[str] = field(default_factory=list)
 
 
-def load_evaluator(path: str | Path, cat: Catalogue) -> dict:
+def _read_mapping(path: str | Path, what: str, keys: dict[str, str]) -> tuple[Path, LDict, dict, list[Problem]]:
     p = Path(path)
     if not p.is_file():
-        raise GmdocsError(f"评价机构信息文件不存在：{p}", EXIT_BAD_INPUT)
+        raise GmdocsError(f"{what}文件不存在：{p}", EXIT_BAD_INPUT)
     data, probs = read_yaml(p, str(p))
     if data is None or not isinstance(data, LDict):
-        raise GmdocsError(f"评价机构信息文件应为 YAML 映射（机构名称: …）：{p}", EXIT_BAD_INPUT, probs)
+        raise GmdocsError(f"{what}文件应为 YAML 映射（键: 值）：{p}", EXIT_BAD_INPUT, probs)
     problems = list(probs)
     out = {}
     for k, v in data.items():
-        if k not in EVALUATOR_KEYS:
-            problems.append(Problem(str(p), data.line_of(k), str(k), f"未知的键（可用：{'、'.join(EVALUATOR_KEYS)}）"))
+        if k not in keys:
+            problems.append(Problem(str(p), data.line_of(k), str(k), f"未知的键（可用：{'、'.join(keys)}）"))
             continue
-        key = EVALUATOR_KEYS[k]
+        key = keys[k]
         if key in ("members", "process", "findings", "suggestions"):
             v = [str(x) for x in v] if isinstance(v, list) else ([str(v)] if v else [])
         out[key] = v
+    return p, data, out, problems
+
+
+def _uscc_problem(value, cat: Catalogue, p: Path, line: int, label: str) -> Problem | None:
+    rule = cat.code_rules.get("gb32100-2015")
+    if value and rule is not None:
+        from ..evaluate.uscc import explain
+        why = explain(str(value), rule)
+        if why:
+            return Problem(str(p), line, label, f"不合法：{why}")
+    return None
+
+
+def load_evaluator(path: str | Path, cat: Catalogue) -> dict:
+    """The evaluator's firm: name, code, contacts and qualification files (PDF), reused for every engagement."""
+    p, data, out, problems = _read_mapping(path, "评价机构信息", EVALUATOR_KEYS)
     if not out.get("name"):
         problems.append(Problem(str(p), data.line, "机构名称", "必填项未填写"))
-    rule = cat.code_rules.get("gb32100-2015")
-    if out.get("uscc") and rule is not None:
-        from ..evaluate.uscc import explain
-        why = explain(str(out["uscc"]), rule)
-        if why:
-            problems.append(Problem(str(p), data.line_of("统一社会信用代码"), "统一社会信用代码", f"不合法：{why}"))
+    bad = _uscc_problem(out.get("uscc"), cat, p, data.line_of("统一社会信用代码"), "统一社会信用代码")
+    if bad:
+        problems.append(bad)
+    quals = []
+    raw = data.get("资质材料")
+    for i, item in enumerate(raw if isinstance(raw, list) else ([] if raw is None else [raw])):
+        line = raw.item_lines[i] if hasattr(raw, "item_lines") else data.line
+        if not isinstance(item, dict) or not item.get("名称") or not item.get("文件"):
+            problems.append(Problem(str(p), line, f"资质材料[{i + 1}]", "每项写“名称”和“文件”（PDF，相对于本文件所在目录）"))
+            continue
+        quals.append({"name": str(item["名称"]), "path": str(p.parent / str(item["文件"]))})
+    out["qualifications"] = quals
     if problems:
         raise GmdocsError("评价机构信息有误：", EXIT_BAD_INPUT, problems)
     return out
+
+
+def _same_code(a, b) -> bool:
+    import unicodedata
+    def norm(x):
+        return unicodedata.normalize("NFKC", str(x or "")).strip().upper()
+    return norm(a) == norm(b)
+
+
+def load_engagement(path: str | Path, app, cat: Catalogue, draft: bool = False) -> dict:
+    """One engagement's record; refused when it names another applicant, and its missing required fields listed."""
+    p, data, out, problems = _read_mapping(path, "评价记录", ENGAGEMENT_KEYS)
+    labels = {v: k for k, v in ENGAGEMENT_KEYS.items()}
+    if out.get("applicant_name") and str(out["applicant_name"]).strip() != app.name.strip():
+        problems.append(Problem(str(p), data.line_of("受评价方名称"), "受评价方名称",
+                                f"评价记录写的是“{out['applicant_name']}”，申报数据是“{app.name}”：这份评价记录不属于本申报单位"))
+    if out.get("applicant_uscc") and not _same_code(out["applicant_uscc"], app.get("uscc")):
+        problems.append(Problem(str(p), data.line_of("受评价方统一社会信用代码"), "受评价方统一社会信用代码",
+                                f"评价记录写的是 {out['applicant_uscc']}，申报数据是 {app.get('uscc')}：这份评价记录不属于本申报单位"))
+    hl = str(out.get("highlights") or "")
+    if len(hl) > HIGHLIGHTS_MAX:
+        problems.append(Problem(str(p), data.line_of("主要亮点"), "主要亮点",
+                                f"不超过 {HIGHLIGHTS_MAX} 字（2024年起第三方评价报告格式），现有 {len(hl)} 字"))
+    missing = [labels[k] for k in ENGAGEMENT_REQUIRED if not out.get(k)]
+    if missing and not draft:
+        problems.append(Problem(str(p), data.line, "", "第三方评价报告必填的内容未填写：" + "、".join(missing)))
+    if problems:
+        raise GmdocsError("评价记录有误，未生成报告：", EXIT_BAD_INPUT, problems)
+    return out
+
+
+def _date_window(sel) -> tuple[dt.date, dt.date] | None:
+    """The campaign's period: from 1 January of its year to its latest known deadline (None when none is known)."""
+    camp = sel.campaign
+    if camp is None:
+        return None
+    dates = [d.date.value for d in camp.deadlines if d.date is not None and d.date.known
+             and isinstance(d.date.value, dt.date)]
+    return (dt.date(camp.year, 1, 1), max(dates)) if dates else None
+
+
+def _core_properties(docx: Path, title: str, author: str, date: dt.date) -> None:
+    """Title, author and dates of the delivered DOCX (not the template's, not the library's)."""
+    from docx import Document
+    d = Document(str(docx))
+    cp = d.core_properties
+    cp.title, cp.author, cp.last_modified_by = title, author, author
+    cp.subject, cp.keywords, cp.comments = title, "", ""
+    when = dt.datetime(date.year, date.month, date.day, 9, 0, 0)
+    cp.created = cp.modified = when
+    cp.revision = 1
+    d.save(str(docx))
+
+
+def write_internal(path: Path, rep, ev) -> Path:
+    """The working file beside the package: everything about verification that a submitted report must not hold."""
+    from ..catalogue.model import CONFIDENCE_MARK
+    from .xlsx import write_tables
+    sev = {"error": "错误", "warning": "警告", "info": "提示"}
+    sheets = [
+        ("检查结果", ["级别", "编号", "说明", "位置", "字段"],
+         [[sev.get(f.severity, f.severity), f.code, f.message, f.where, f.field] for f in rep.findings]),
+        ("未核实的规则", ["说明"], [[u] for u in ev.unverified]),
+        ("缺失值", ["需要的值", "应查阅", "缺口编号"], [[n.why, n.where, n.path] for n in ev.needs]),
+        ("用户补充", ["依据用户补充数据的结果"], [[u] for u in ev.user_supplied]),
+        ("得分核对", ["指标", "自评/核定", "级别", "说明", "位置"],
+         [[pf.indicator, pf.who, sev.get(pf.severity, pf.severity), pf.message, pf.where] for pf in ev.point_findings]),
+    ]
+    calc = ev.calc
+    if calc is not None:
+        sheets.append(("指标计算", ["指标", "年份", "数值", "单位", "公式", "出处", "可信度", "未计算原因"],
+                       [[v.name, v.year, v.value, v.unit, v.text, v.clause or "", CONFIDENCE_MARK.get(v.confidence, "") or "已核实",
+                         v.reason or ""] for v in calc.values]))
+        sheets.append(("碳排放", ["年份", "来源", "项目", "活动水平", "单位", "因子", "排放量（tCO2）", "问题"],
+                       [[y, ln.source, ln.item, ln.amount, ln.unit, ln.factor, ln.tco2, ln.problem or ""]
+                        for y, c in calc.carbon.items() for ln in c.lines]))
+    notes = ["本文件供申报单位和评价机构内部核对，不随申报材料报送。", f"评价年度：{ev.year_reason}",
+             f"电力排放因子口径：{calc.grid if calc else '—'}"]
+    return write_tables(path, sheets, True, notes)
 
 
 def default_template(category: str, kind: str) -> Path:
@@ -143,7 +251,7 @@ def _toc_pdf_maker(work: Path, title: str):
 def build(path: str | Path, out_dir: str | Path, cat: Catalogue, year: int | None = None, report: str = "self",
           pdf: bool = True, force: bool = False, draft: bool = False, template: str | Path | None = None,
           evaluator: str | Path | None = None, today: dt.date | None = None,
-          progress: Callable[[str], None] = lambda s: None) -> BuildResult:
+          progress: Callable[[str], None] = lambda s: None, engagement: str | Path | None = None) -> BuildResult:
     from .crosscheck import crosscheck
     from .lint import lint_template
     from .pdf import Part, package, to_pdf
@@ -152,16 +260,24 @@ def build(path: str | Path, out_dir: str | Path, cat: Catalogue, year: int | Non
     app, read_findings = load_application(path)
     kind = report
     title = TITLES[(app.category, kind)]
-    names = [f"{title}.docx", "评价结果.json", "标准查新报告.xlsx"] + ([f"{title}.pdf", PACKAGE_NAME] if pdf else [])
+    names = [f"{title}.docx", "评价结果.json", "标准查新报告.xlsx", INTERNAL_NAME] + ([f"{title}.pdf", PACKAGE_NAME] if pdf else [])
     if out_dir.exists() and not out_dir.is_dir():
         raise GmdocsError(f"输出位置不是文件夹：{out_dir}", EXIT_BAD_INPUT)
     existing = [n for n in names if (out_dir / n).exists()]
     if existing and not force:
         raise GmdocsError(f"输出文件已存在：{'、'.join(existing)}（在 {out_dir}；如需覆盖请加 --force）", EXIT_BAD_INPUT)
     ev_info = load_evaluator(evaluator, cat) if evaluator else None
-    if kind == "third-party" and ev_info is None:
-        raise GmdocsError("第三方评价报告需要评价机构信息：请用 --evaluator 评价机构.yaml 指定（示例见 examples/评价机构.yaml）",
-                          EXIT_BAD_INPUT)
+    if kind == "third-party":
+        if ev_info is None:
+            raise GmdocsError("第三方评价报告需要评价机构信息：请用 --evaluator 评价机构.yaml 指定（示例见 examples/评价机构.yaml）",
+                              EXIT_BAD_INPUT)
+        if engagement is None:
+            raise GmdocsError("第三方评价报告需要本次评价的评价记录（受评价方、评价过程、现场核查发现、结论意见、建议）："
+                              "请用 --engagement 评价记录.yaml 指定（示例见 examples/评价记录-硅铁厂.yaml）", EXIT_BAD_INPUT)
+        ev_info = {**ev_info, **load_engagement(engagement, app, cat, draft)}
+        ev_info["qualification_names"] = [q["name"] for q in ev_info.get("qualifications", [])]
+    elif engagement is not None:
+        raise GmdocsError("--engagement 只用于第三方评价报告（--report third-party）", EXIT_BAD_INPUT)
     progress("检查申报数据…")
     rep, ev = check_and_score(app, cat, year, read_findings)
     if rep.errors and not draft:
@@ -169,11 +285,23 @@ def build(path: str | Path, out_dir: str | Path, cat: Catalogue, year: int | Non
         lead = ("声明存在排除情形，按本年度通知不得申报；" if errors[0].code == "exclusion" else "")
         raise GmdocsError(f"{lead}申报数据有 {len(rep.errors)} 个错误，不能生成正式文件（改正后重试，或加 --draft 生成标明“草稿”的文件）：",
                           EXIT_PROBLEMS, [Problem(f.where, None, f.field, f.message) for f in errors])
+    if not draft and ev.total is None and ev.rulebook is not None:
+        awarded = ev.evaluator_total if kind == "third-party" else ev.self_total
+        if awarded is None:
+            who = "核定得分（评价机构）" if kind == "third-party" else "自评得分"
+            raise GmdocsError(f"没有总分，不能生成正式文件：评分规则缺失，且申报数据中没有填写{who}。"
+                              f"请在每项指标填写{who}，或用 gmdocs rules form {ev.rulebook} 导出补充表、填好原文数值后"
+                              "用 gmdocs rules import 导入（也可加 --draft 先生成草稿）。", EXIT_PROBLEMS)
     result = BuildResult(out_dir)
     camp = rep.selection.campaign
     if kind == "third-party" and camp is not None and camp.evaluation is not None and camp.evaluation.known \
             and camp.evaluation.value == "self":
         result.warnings.append(f"{rep.selection.year} 年度推荐工作为自评价，不要求第三方评价报告。")
+    today = today or dt.date.today()
+    window = _date_window(rep.selection)
+    if window and not (window[0] <= today <= window[1]):
+        result.warnings.append(f"编制日期 {today.isoformat()} 不在 {rep.selection.year} 年度推荐工作的期间"
+                               f"（{window[0].isoformat()} 至 {window[1].isoformat()}）内，可用 --date 指定。")
     tpl = Path(template) if template else default_template(app.category, kind)
     if not tpl.is_file():
         raise GmdocsError(f"模板文件不存在：{tpl}", EXIT_BAD_INPUT)
@@ -202,8 +330,9 @@ def build(path: str | Path, out_dir: str | Path, cat: Catalogue, year: int | Non
             render_docx(tpl, ctx(_toc(heads, pages)), final_docx, draft)
         else:
             render_docx(tpl, ctx(_toc(heads)), final_docx, draft)
+        _core_properties(final_docx, title, ev_info["name"] if ev_info else app.name, today)
         progress("交叉核对文档中的分数、名称和代码…")
-        problems, result.crosschecked = crosscheck(final_docx, app, ev, draft)
+        problems, result.crosschecked = crosscheck(final_docx, app, ev, draft, kind)
         if problems:
             raise GmdocsError("生成的文档与评价结果不一致（交叉核对失败）：", EXIT_PROBLEMS,
                               [Problem(final_docx.name, None, "", p) for p in problems])
@@ -214,12 +343,18 @@ def build(path: str | Path, out_dir: str | Path, cat: Catalogue, year: int | Non
         from ..catalogue.citecheck import REPORT_HEADERS, check_files, report_rows
         from .xlsx import write_table
         cites = check_files(cat, [final_docx])
-        write_table(stage / "标准查新报告.xlsx", "查新结果", REPORT_HEADERS, report_rows(cites.citations), True,
-                    notes=[f"{title}引用标准的查新结果（gmdocs 生成）", *cites.warnings])
+        rows = report_rows(cites.citations)
+        for r in rows:
+            r[0] = final_docx.name                  # the delivered file, not the staging folder
+        write_table(stage / "标准查新报告.xlsx", "查新结果", REPORT_HEADERS, rows, True,
+                    notes=[f"{title}引用标准的查新结果", *[w.replace(str(final_docx), final_docx.name) for w in cites.warnings]])
+        write_internal(stage / INTERNAL_NAME, rep, ev)
         if pdf:
             progress("转换 PDF…")
             report_pdf = to_pdf(final_docx, stage)
             parts = [Part(title, report_pdf)] + [Part(a.name, Path(a.path), True) for a in app.attachments]
+            if kind == "third-party":
+                parts += [Part(f"评价机构资质：{q['name']}", Path(q["path"]), True) for q in ev_info.get("qualifications", [])]
             progress(f"合并申报材料（{len(parts)} 份）…")
             summary = package(parts, _toc_pdf_maker(work, f"{app.name} {title}"), stage / PACKAGE_NAME)
             result.pages = summary["pages"]

@@ -12,7 +12,7 @@ import re
 from ..application.model import Application
 from ..application.spec import INFO_FIELDS
 from ..catalogue.load import Catalogue
-from ..catalogue.model import CATEGORY_NAMES, CONFIDENCE_MARK, EVALUATION_NAMES, LEVEL_NAMES
+from ..catalogue.model import CATEGORY_NAMES, EVALUATION_NAMES, LEVEL_NAMES
 from ..evaluate.checks import CheckReport
 from ..evaluate.score import Evaluation
 
@@ -68,10 +68,20 @@ def score_text(r) -> str:
     return f"不计分/{points(r.max_points)}" if r.max_points is not None else "不计分"
 
 
-def total_text(ev: Evaluation) -> str:
+def total_text(ev: Evaluation, kind: str = "self") -> str:
+    """The total with where it comes from: the collected rules, user-supplied rules, or the points people awarded."""
     if ev.total is not None:
-        return f"{points(ev.total)}" + (f"（满分 {points(ev.total_max)}）" if ev.total_max else "")
-    return f"不计算（{ev.total_withheld}）"
+        src = "（按用户补充的评分规则计算）" if ev.user_supplied else "（按评价指标体系计算）"
+        return f"{points(ev.total)}" + (f"，满分 {points(ev.total_max)}" if ev.total_max else "") + src
+    if kind == "third-party" and ev.evaluator_total is not None:
+        return f"{points(ev.evaluator_total)}（评价机构核定得分合计）"
+    if ev.self_total is not None:
+        return f"{points(ev.self_total)}（申报单位自评得分合计）"
+    return "未计算"
+
+
+def _unit(u: str | None) -> str:
+    return (u or "").replace("CO2", "CO₂").replace("m3", "m³").replace("m2", "m²")
 
 
 def indicator_codes(ev: Evaluation) -> dict[str, str]:
@@ -104,41 +114,54 @@ def _info_rows(app: Application) -> list[dict]:
 
 def _indicator_row(r, code: str) -> dict:
     score = score_text(r)
-    mark = CONFIDENCE_MARK.get(r.confidence, "")
+    if r.value_source == "计算":
+        note = f"{r.value_year}年，按原始数据计算"
+    elif r.value is not None:
+        note = "申报值"
+    else:
+        note = ""
     return {"id": code, "name": r.name, "result": r.result or ("—" if r.value is not None else "未填写"),
-            "value": num(r.value, 2) if r.value is not None else "—", "evidence": r.evidence or "—",
-            "score": score, "note": (r.reason + (mark if mark else "")).strip() or "—",
-            "points": r.points, "max_points": r.max_points}
+            "value": num(r.value, 2) if r.value is not None else "—", "unit": _unit(r.unit) or "—",
+            "evidence": r.evidence or "—", "score": score, "note": note or "—",
+            "self_points": points(r.self_points), "evaluator_points": points(r.evaluator_points),
+            "evaluator_note": r.evaluator_note or "—", "points": r.points, "max_points": r.max_points}
 
 
-def _conclusion(ev: Evaluation, rep: CheckReport, kind: str) -> str:
+def _conclusion(ev: Evaluation, rep: CheckReport, kind: str, headings: dict[str, str]) -> str:
+    """The verdict: 基本要求, the total and where it comes from, the benchmark position; references by heading."""
     subject = {"factory": "该工厂", "park": "该园区", "supply-chain": "该企业"}[ev.category]
     parts = []
+    excluded = [f for f in rep.errors if f.code == "exclusion"]
+    if excluded:
+        parts.append(f"{subject}声明近三年存在不得申报的情形，不满足申报条件。")
     if ev.veto:
         parts.append(f"{subject}基本要求有不符合项（一票否决），不满足申报条件。")
     elif any(g.passed is None for g in ev.gates if g.mandatory):
         parts.append(f"{subject}有基本要求未填写，无法判断是否满足申报条件。")
-    else:
+    elif ev.gates:
         parts.append(f"{subject}满足全部基本要求。")
+    basis = ev.basis_title or ev.rulebook_title
     if ev.total is not None:
-        t = f"按《{ev.rulebook_title}》计算，总分 {points(ev.total)}" + (f"（满分 {points(ev.total_max)}）" if ev.total_max else "")
+        t = f"按《{basis}》评价，总分 {points(ev.total)}" + (f"（满分 {points(ev.total_max)}）" if ev.total_max else "")
+        if ev.user_supplied:
+            t += "，其中部分评分规则为申报单位依据标准原文补充"
         if ev.pass_mark is not None:
-            t += "，达到" if ev.total >= ev.pass_mark else "，未达到"
-            t += f"合格线 {points(ev.pass_mark)}。"
+            t += ("，达到" if ev.total >= ev.pass_mark else "，未达到") + f"合格线 {points(ev.pass_mark)}。"
         else:
-            t += "；合格线在公开来源中未找到，是否达标由评审确定。"
+            t += "。"
         parts.append(t)
-    else:
-        parts.append(f"总分未计算：{ev.total_withheld}。已计算的逐项结果见第四部分。")
+    elif kind == "third-party" and ev.evaluator_total is not None:
+        parts.append(f"按《{basis}》逐项核查，评价机构核定得分合计 {points(ev.evaluator_total)}。")
+    elif ev.self_total is not None:
+        parts.append(f"按《{basis}》逐项自评，自评得分合计 {points(ev.self_total)}。")
+    ref = headings.get("indicators")
+    if ref:
+        parts.append(f"各项指标的数值和得分见“{ref}”。")
     if ev.mandatory_failed:
-        parts.append("必选项不符合：" + "、".join(ev.mandatory_failed) + "。")
+        parts.append("必选项不符合：" + "、".join(x.split(" ", 1)[-1] for x in ev.mandatory_failed) + "。")
     top = [b for b in ev.benchmarks if b.position not in ("未收录", "未填写")]
     for b in top[:3]:
         parts.append(f"{b.product}单位产品综合能耗 {num(b.value, 2)} {b.unit or ''}，对照{b.document}{b.position}。")
-    if rep.errors:
-        parts.append(f"申报数据尚有 {len(rep.errors)} 个错误未改正（见数据核查发现），本报告为草稿。")
-    if ev.unverified:
-        parts.append("部分评分规则未经两个独立来源核实，相关得分仅供参考（见第七部分）。")
     return "".join(parts)
 
 
@@ -162,7 +185,7 @@ def build_context(app: Application, rep: CheckReport, ev: Evaluation, cat: Catal
                     coef = c.coefficient
         coef_text = "—"
         if coef is not None:
-            coef_text = f"{coef.coefficient.value} {coef.result_unit}/{coef.unit}{CONFIDENCE_MARK.get(coef.coefficient.confidence, '')}"
+            coef_text = f"{coef.coefficient.value} {coef.result_unit}/{coef.unit}"
         vals = [num(use.amounts.get(y), 2) for y in year_nums] + ["—"] * (3 - len(year_nums))
         energy.append({"carrier": use.carrier, "unit": use.unit, "y1": vals[0], "y2": vals[1], "y3": vals[2],
                        "coefficient": coef_text})
@@ -173,13 +196,23 @@ def build_context(app: Application, rep: CheckReport, ev: Evaluation, cat: Catal
         by_group.setdefault(r.group, []).append(_indicator_row(r, codes[r.id]))
     for i, g in enumerate(ev.groups):
         inds = by_group.get(g.name, [])
+        members = [r for r in ev.indicators if r.group == g.name]
+        own = [r.self_points for r in members if r.self_points is not None]
+        checked = [r.evaluator_points for r in members if r.evaluator_points is not None]
         w = "—" if g.max_points is None else points(g.max_points)
-        summary = (f"本组权重/满分：{w}；得分：{points(g.points)}。" if g.withheld is None
-                   else f"本组权重/满分：{w}；本组合计不计算（{g.withheld}）。")
+        parts = [f"本组满分 {w}" if g.max_points is not None else ""]
+        if g.withheld is None:
+            parts.append(f"得分 {points(g.points)}")
+        if own:
+            parts.append(f"自评得分合计 {points(sum(own))}")
+        if kind == "third-party" and checked:
+            parts.append(f"核定得分合计 {points(sum(checked))}")
+        summary = "，".join(p for p in parts if p) + "。" if any(parts) else ""
         groups.append({"id": g.id, "heading": f"（{CN_NUM[i] if i < 10 else i + 1}）{g.name}", "summary": summary,
                        "indicators": inds})
         group_rows.append({"name": g.name, "max": w, "points": points(g.points),
-                           "note": g.withheld or "—", "value": g.points})
+                           "self": points(sum(own)) if own else "—",
+                           "evaluator": points(sum(checked)) if checked else "—", "value": g.points})
     gates_answers = {a.id: a for a in app.gates}
     gates = [{"id": g.id, "text": g.text + ("（鼓励项，不否决）" if not g.mandatory and "鼓励" not in g.text else ""),
               "result": {True: "符合", False: "不符合", None: "未填写"}[g.passed],
@@ -194,7 +227,7 @@ def build_context(app: Application, rep: CheckReport, ev: Evaluation, cat: Catal
         lv = "；".join(f"{LEVEL_NAMES.get(k, k)} {num(v, 2)}" for k, v in b.levels.items())
         benchmarks.append({"product": b.product, "document": b.document, "year": str(b.year or "—"),
                            "value": f"{num(b.value, 2)} {b.unit or ''}".strip() if b.value is not None else "—",
-                           "levels": lv + CONFIDENCE_MARK.get(b.confidence, ""), "position": b.position})
+                           "levels": lv, "position": b.position})
     evidence, n = [], 0
     for a in list(app.gates) + list(app.answers):
         if a.evidence:
@@ -211,38 +244,45 @@ def build_context(app: Application, rep: CheckReport, ev: Evaluation, cat: Catal
     appl = sel.applicability
     if appl:
         for s in appl.industry_standards + appl.general_standards:
-            docs.append(f"{s.number}《{s.title}》（{s.status}）")
-        for t in {b.document for b in ev.benchmarks}:
-            docs.append(t)
+            docs.append(f"{s.number}《{s.title}》")
+        for s in appl.quota_standards:
+            docs.append(f"{s.number}《{s.title}》")
+
+        for t in sorted({b.document for b in ev.benchmarks}):
+            if not any(d.startswith(t) for d in docs):
+                docs.append(t)
     docs.append("GB/T 2589-2020《综合能耗计算通则》（折标准煤系数）")
     ev_name = EVALUATION_NAMES.get(camp.evaluation.value, "") if camp and camp.evaluation is not None and camp.evaluation.known else "未收录"
-    basis_text = (f"本报告按{sel.year}年度推荐工作的要求（评价方式：{ev_name}），依据《{ev.rulebook_title}》逐项评价。"
-                  if ev.rulebook_title else f"{sel.year}年度未收录可用的评价指标体系。")
-    for note in ev.notes:
-        basis_text += note
-    check_findings = [f"［{'错误' if f.severity == 'error' else '警告' if f.severity == 'warning' else '提示'}］{f.message}（{f.where}）"
-                      for f in rep.findings]
-    for y in sorted(rep.energy):
-        e = rep.energy[y]
-        if e.tce is not None:
-            check_findings.append(f"［核算］{y} 年各能源品种按 GB/T 2589-2020 当量值折算合计 {num(e.tce, 1)} tce。")
+    basis_name = ev.basis_title or ev.rulebook_title
+    basis_text = (f"本报告按{sel.year}年度推荐工作的要求（评价方式：{ev_name}），依据《{basis_name}》逐项评价。"
+                  if basis_name else f"{sel.year}年度评价依据尚未确定。")
+    if ev.basis and ev.basis != ev.rulebook and ev.rulebook_title:
+        basis_text += f"指标设置和计分方法参照《{ev.rulebook_title}》。"
     ev_data = dict(evaluator or {})
     evaluator_ctx = {k: str(ev_data.get(k) or "") for k, _ in EVALUATOR_FIELDS}
     evaluator_ctx["members"] = "、".join(ev_data.get("members") or []) if isinstance(ev_data.get("members"), list) else evaluator_ctx["members"]
     evaluator_ctx.update({
-        "highlights": str(ev_data.get("highlights") or "—"),
-        "process_intro": str(ev_data.get("process_intro") or "评价组按以下程序开展评价："),
+        "highlights": str(ev_data.get("highlights") or ""),
         "process": [str(x) for x in ev_data.get("process") or []],
         "findings": [str(x) for x in ev_data.get("findings") or []],
+        "opinion": str(ev_data.get("opinion") or ""),
         "suggestions": [str(x) for x in ev_data.get("suggestions") or []],
-        "qualification": str(ev_data.get("qualification") or "（附后）"),
+        "qualifications": [str(x) for x in ev_data.get("qualification_names") or []],
     })
+    heads = [e.get("title", "") for e in (toc or [])]
+    headings = {"indicators": next((h for h in heads if "评价指标" in h), "")}
+    camp_ex = {e.id: e.text for e in camp.exclusions} if camp else {}
+    exclusions = [{"id": eid, "text": text,
+                   "answer": {True: "存在", False: "不存在", None: "未声明"}[
+                       app.exclusions[eid].value if eid in app.exclusions else None]}
+                  for eid, text in camp_ex.items()]
+    errors = len(rep.errors)
     ctx = {
         "doc": {"title": title, "kind": kind, "year": str(sel.year or "—"), "date": f"{date.year}年{date.month}月{date.day}日",
                 "unit_label": UNIT_LABEL[app.category], "intro_heading": INTRO[app.category],
                 "category_name": CATEGORY_NAMES[app.category],
-                "header": ("草稿（未通过检查，不得报送）　" if draft else "") + title,
-                "draft_note": "草稿（申报数据未通过检查，不得报送）" if draft else "",
+                "header": ("草稿（不得报送）　" if draft else "") + title,
+                "draft_note": ("草稿" + (f"（申报数据尚有 {errors} 个错误）" if errors else "")) if draft else "",
                 "year_extra_label": "工业增加值占比（%）" if app.category == "park" else "单位增加值能耗（tce/万元）"},
         "applicant": {**info, "name": app.name, "uscc": str(app.get("uscc") or "")},
         "info_rows": _info_rows(app),
@@ -257,22 +297,23 @@ def build_context(app: Application, rep: CheckReport, ev: Evaluation, cat: Catal
         "year_labels": year_labels,
         "energy": energy, "energy_basis": "当量值",
         "basis": {"text": basis_text, "documents": docs},
+        "exclusions": exclusions,
+        "exclusions_summary": (f"对照{sel.year}年度推荐通知所列不得申报的情形逐项核查："
+                               + ("均不存在。" if exclusions and all(e["answer"] == "不存在" for e in exclusions)
+                                  else "存在或未声明的情形见下表。")) if exclusions else "本年度推荐通知未列出不得申报的情形。",
         "gates": gates, "gates_summary": f"基本要求（一票否决项）共 {sum(1 for g in ev.gates if g.mandatory)} 项，结论：{gates_text}。",
-        "scoring_intro": ("定性指标符合得满分、不符合得 0 分；定量指标有基准值/引领值时按二者线性计分。"
-                          "分值或规则在公开来源中缺失的指标只列出填写情况，不计分。标【未核实】的规则未经两个独立来源核实。"),
+        "scoring_intro": ("定性指标符合得满分、不符合得 0 分；定量指标按原始数据计算数值，对照基准值和引领值计分。"
+                          "“自评得分”为申报单位按评价要求自行评定的分数" + ("，“核定得分”为评价机构核查后认定的分数。" if kind == "third-party" else "。")),
         "groups": groups, "group_rows": group_rows,
-        "benchmark_intro": ("能效对标（单位产品综合能耗，越低越好）：标杆/基准水平依据发改产业〔2023〕723号等文件，"
-                            "1/2/3级依据相应能耗限额国家标准；“未收录”表示该值在公开来源中未找到，gmdocs 不作推算。"),
+        "benchmark_intro": ("能效对标（单位产品综合能耗，越低越好）：标杆水平和基准水平依据国家发展改革委等部门发布的标杆基准文件，"
+                            "1、2、3级依据相应的单位产品能源消耗限额国家标准。"),
         "benchmarks": benchmarks,
-        "total": {"text": total_text(ev), "pass_mark": points(ev.pass_mark) if ev.pass_mark is not None else "未收录（公开来源中未找到）",
-                  "gates": gates_text, "value": ev.total},
-        "unverified": ev.unverified, "needs": [f"{n.why}：应见 {n.where}（缺口编号 {n.path}）" for n in ev.needs],
-        "needs_rows": [{"what": n.why, "where": n.where, "path": n.path} for n in ev.needs],
-        "user_supplied": ev.user_supplied, "user_supplied_text": "、".join(ev.user_supplied),
-        "conclusion": _conclusion(ev, rep, kind),
-        "overview": (f"受{app.name}委托，{evaluator_ctx['name'] or '本机构'}依据{sel.year}年度推荐工作要求和《{ev.rulebook_title}》，"
+        "total": {"text": total_text(ev, kind), "pass_mark": points(ev.pass_mark) if ev.pass_mark is not None else "—",
+                  "gates": gates_text, "value": ev.total,
+                  "self": points(ev.self_total), "evaluator": points(ev.evaluator_total)},
+        "conclusion": _conclusion(ev, rep, kind, headings),
+        "overview": (f"受{app.name}委托，{evaluator_ctx['name'] or '本机构'}依据{sel.year}年度推荐工作要求和《{basis_name}》，"
                      f"对其{CATEGORY_NAMES[app.category]}创建情况进行评价。评价范围为申报主体近三年（{year_labels[0]}至{year_labels[-1]}）的数据与管理情况。"),
-        "check_findings": check_findings,
         "evidence": evidence,
         "toc": toc or [],
     }
@@ -288,26 +329,26 @@ SCHEMA = {
     "applicant": dict.fromkeys(APPLICANT_FIELDS, "*"),     # 基本信息 by field id (see application/spec.py)
     "info_rows": _ROW("label", "value"),
     "evaluator": {**dict.fromkeys([k for k, _ in EVALUATOR_FIELDS], "*"),
-                  **dict.fromkeys(("highlights", "process_intro", "qualification"), "*"),
-                  "process": ["*"], "findings": ["*"], "suggestions": ["*"]},
+                  **dict.fromkeys(("highlights", "opinion"), "*"),
+                  "process": ["*"], "findings": ["*"], "suggestions": ["*"], "qualifications": ["*"]},
     "evaluator_rows": _ROW("label", "value"),
     "years": _ROW("year", "output_value", "value_added", "energy_total", "energy_computed", "extra"),
     "year_labels": ["*"],
     "energy": _ROW("carrier", "unit", "y1", "y2", "y3", "coefficient"),
     "energy_basis": "*",
     "basis": {"text": "*", "documents": ["*"]},
+    "exclusions": _ROW("id", "text", "answer"), "exclusions_summary": "*",
     "gates": _ROW("id", "text", "result", "evidence"),
     "gates_summary": "*",
     "scoring_intro": "*",
     "groups": [{"id": "*", "heading": "*", "summary": "*",
-                "indicators": _ROW("id", "name", "result", "value", "evidence", "score", "note", "points", "max_points")}],
-    "group_rows": _ROW("name", "max", "points", "note", "value"),
+                "indicators": _ROW("id", "name", "result", "value", "unit", "evidence", "score", "note", "self_points",
+                                   "evaluator_points", "evaluator_note", "points", "max_points")}],
+    "group_rows": _ROW("name", "max", "points", "self", "evaluator", "value"),
     "benchmark_intro": "*",
     "benchmarks": _ROW("product", "document", "year", "value", "levels", "position"),
-    "total": dict.fromkeys(("text", "pass_mark", "gates", "value"), "*"),
-    "unverified": ["*"], "needs": ["*"], "needs_rows": _ROW("what", "where", "path"),
-    "user_supplied": ["*"], "user_supplied_text": "*",
-    "conclusion": "*", "overview": "*", "check_findings": ["*"],
+    "total": dict.fromkeys(("text", "pass_mark", "gates", "value", "self", "evaluator"), "*"),
+    "conclusion": "*", "overview": "*",
     "evidence": _ROW("n", "item", "evidence"),
     "toc": _ROW("title", "page", "indent"),
 }

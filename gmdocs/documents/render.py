@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..errors import EXIT_BAD_INPUT, GmdocsError
 
-DRAFT_MARK = "草稿（未通过检查，不得报送）"
+DRAFT_MARK = "草稿（不得报送）"
 
 
 def render_docx(template: Path, context: dict, out: Path, draft: bool = False) -> None:

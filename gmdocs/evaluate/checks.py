@@ -1,6 +1,7 @@
 """`check`: every problem of an application in one run, each with its place and a Chinese explanation."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -277,7 +278,16 @@ def _benchmark_claims(app, cat, sel: Selection, err, warn):
                 p.year_locs.get(last, p.loc), "声明达到标杆水平")
 
 
+# Evidence that names no document: the evidence index would point at itself.
+PLACEHOLDER_EVIDENCE = re.compile(r"^(详?见(证明材料|附件|材料|附表)(清单|目录)?|同上|略|等|无|/|—+|-+)[。.]?$")
+
+
 def _answers(app, sel: Selection, err, warn):
+    for a in list(app.gates) + list(app.answers):
+        if a.evidence and PLACEHOLDER_EVIDENCE.match(a.evidence.strip()):
+            err("evidence-placeholder", f"“{a.id}”的证明材料写的是“{a.evidence}”：请写出具体的证明材料名称"
+                "（如 排污许可证及年度执行报告），证明材料清单要按名称索引到申报材料汇编中的页码",
+                a.loc, f"{a.id}/证据")
     rb = sel.rulebook
     gate_ids = {g.id for g in rb.gates}
     mandatory = {g.id for g in rb.gates if g.mandatory}

@@ -48,6 +48,7 @@ class IndicatorResult:
     evaluator_points: float | None = None  # 核定得分
     evaluator_note: str | None = None
     computed_points: float | None = None  # points by the rule (linear 基准值/引领值, 符合 = full …) when known
+    unit: str | None = None               # unit of the value (the computed one's, else the rulebook's)
 
 
 @dataclass
@@ -178,6 +179,7 @@ def _score_indicator(rb: Rulebook, group, ind: Indicator, ans: Answer | None, ev
     res = IndicatorResult(ind.id, ind.name, group.name, ind.kind, ind.requirement,
                           ans.result if ans else None, ans.value if ans else None, ans.evidence if ans else None,
                           float(mp.value) if _known(mp) else None, None, "withheld", "", ind.confidence)
+    res.unit = ind.unit if ind.unit and ind.unit != "-" else None
     if ans is not None:
         res.self_points, res.evaluator_points, res.evaluator_note = ans.self_points, ans.evaluator_points, ans.evaluator_note
         if ans.value is not None:
@@ -185,6 +187,7 @@ def _score_indicator(rb: Rulebook, group, ind: Indicator, ans: Answer | None, ev
     if computed is not None and computed.value is not None:
         res.typed_value = ans.value if ans else None
         res.value, res.value_source, res.value_year = round(computed.value, 6), "计算", computed.year
+        res.unit = computed.unit if computed.unit and computed.unit != "-" else None
         res.formula = computed.text
         res.formula_source = (computed.clause or "出处见公式记录") + CONFIDENCE_MARK.get(computed.confidence, "")
     confs = [ind.confidence] + ([mp.confidence] if _known(mp) else [])
