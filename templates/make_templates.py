@@ -54,6 +54,38 @@ def set_language(doc: Document) -> None:
     lang.set(qn("w:eastAsia"), "zh-CN")
 
 
+def chinese_theme(doc: Document) -> None:
+    """Word and WPS must show 宋体/黑体/仿宋: no theme fonts in the styles, a Chinese theme, zh-CN as theme language."""
+    styles = doc.styles.element
+    theme_attrs = [qn(a) for a in ("w:asciiTheme", "w:eastAsiaTheme", "w:hAnsiTheme", "w:cstheme")]
+    for fonts in styles.iter(qn("w:rFonts")):
+        for a in theme_attrs:
+            if a in fonts.attrib:
+                del fonts.attrib[a]
+    defaults = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    fonts = defaults.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        defaults.insert(0, fonts)
+    for a, v in (("w:ascii", "Times New Roman"), ("w:hAnsi", "Times New Roman"), ("w:cs", "Times New Roman"),
+                 ("w:eastAsia", BODY_FONT)):
+        fonts.set(qn(a), v)
+    lang = doc.settings.element.find(qn("w:themeFontLang"))
+    if lang is not None:
+        lang.set(qn("w:val"), "zh-CN")
+        lang.set(qn("w:eastAsia"), "zh-CN")
+    for rel in doc.part.rels.values():
+        if rel.reltype.endswith("/theme"):
+            part = rel.target_part
+            xml = part.blob.decode("utf-8")
+            xml = xml.replace('<a:ea typeface=""/>', '<a:ea typeface="宋体"/>', 2)
+            major = xml.find("<a:majorFont>")
+            if major >= 0:
+                head = xml[major:].replace('<a:ea typeface="宋体"/>', f'<a:ea typeface="{HEAD_FONT}"/>', 1)
+                xml = xml[:major] + head
+            part._blob = xml.encode("utf-8")
+
+
 def setup(doc: Document) -> None:
     set_language(doc)
     sec = doc.sections[0]
@@ -87,6 +119,7 @@ def setup(doc: Document) -> None:
     body = st.add_style("gm body", 1)
     body.base_style = st["Normal"]
     body.paragraph_format.first_line_indent = Pt(28)
+    chinese_theme(doc)
 
 
 def field(paragraph, instr: str, cached: str = "", dirty: bool = False) -> None:

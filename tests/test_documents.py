@@ -359,3 +359,14 @@ def test_placeholder_evidence_is_refused(cli, tmp_path):
     p = yaml_variant(tmp_path, [("证据: 能源统计报表 B205-1（单位产品综合能耗 kgce/t）", "证据: 见证明材料清单")])
     r = cli("check", str(p))
     assert r.exit_code == 1 and "具体的证明材料名称" in r.stdout
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (ROOT / "templates").glob("*.docx")))
+def test_templates_show_chinese_fonts_in_word_and_wps(name):
+    with zipfile.ZipFile(ROOT / "templates" / name) as z:
+        styles = z.read("word/styles.xml").decode("utf-8")
+        settings = z.read("word/settings.xml").decode("utf-8")
+        theme = z.read("word/theme/theme1.xml").decode("utf-8")
+    assert "Theme=" not in styles                       # theme fonts would let Word pick Calibri / MS fonts
+    assert 'w:eastAsia="zh-CN"' in settings and "ja-JP" not in settings
+    assert '<a:ea typeface="宋体"/>' in theme and '<a:ea typeface="黑体"/>' in theme
