@@ -361,6 +361,15 @@ def cn(i: int) -> str:
     return CN[i] if i < 10 else "十" + CN[i - 10]
 
 
+def narrative(doc, key: str, label: str | None = None):
+    """The applicant's own words, one paragraph per line; a sub-label in bold when given."""
+    tag(doc, f"{{%p if narrative.{key} %}}")
+    if label:
+        para(doc, label, style="Normal", size=14, font=HEAD_FONT)
+    para(doc, f"{{{{ narrative.{key} }}}}")
+    tag(doc, "{%p endif %}")
+
+
 def common_body(doc, category: str, third_party: bool, first: int = 0, new_page: bool = False) -> int:
     """Sections 基本情况 … 得分汇总, numbered from CN[first]; returns the next number."""
     n = iter(range(first, 20))
@@ -373,6 +382,11 @@ def common_body(doc, category: str, third_party: bool, first: int = 0, new_page:
     loop_table(doc, ["年份", "工业总产值（万元）", "工业增加值（万元）", "综合能耗申报值（tce）", "综合能耗折算值（tce）", "{{ doc.year_extra_label }}"],
                ["{{ r.year }}", "{{ r.output_value }}", "{{ r.value_added }}", "{{ r.energy_total }}", "{{ r.energy_computed }}",
                 "{{ r.extra }}"], "years", [1.8, 2.8, 2.8, 3.0, 3.0, 2.2])
+    if not third_party:
+        h1(doc, f"{num()}、{CATEGORY[category]}创建情况")
+        narrative(doc, "creation")
+        narrative(doc, "practices", "主要做法")
+        narrative(doc, "highlights", "亮点")
     h1(doc, f"{num()}、评价依据")
     para(doc, "{{ basis.text }}")
     bullet_loop(doc, "basis.documents", "{{ x }}")
@@ -431,6 +445,9 @@ def self_report(category: str) -> Document:
     k = common_body(doc, category, third_party=False, new_page=True)
     h1(doc, f"{cn(k)}、自评价结论")
     para(doc, "{{ conclusion }}")
+    h1(doc, f"{cn(k + 1)}、存在问题和下一步工作")
+    narrative(doc, "problems", "存在问题")
+    narrative(doc, "next_steps", "下一步工作")
     h1(doc, "附：证明材料清单")
     loop_table(doc, ["序号", "对应条目", "证明材料"], ["{{ r.n }}", "{{ r.item }}", "{{ r.evidence }}"], "evidence",
                [1.4, 5.0, 9.2])

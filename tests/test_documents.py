@@ -370,3 +370,30 @@ def test_templates_show_chinese_fonts_in_word_and_wps(name):
     assert "Theme=" not in styles                       # theme fonts would let Word pick Calibri / MS fonts
     assert 'w:eastAsia="zh-CN"' in settings and "ja-JP" not in settings
     assert '<a:ea typeface="宋体"/>' in theme and '<a:ea typeface="黑体"/>' in theme
+
+
+def test_applicant_words_are_printed_and_required(cli, tmp_path):
+    out = tmp_path / "out"
+    r = cli("build", str(FESI), "-o", str(out), "--no-pdf")
+    assert r.exit_code == 0, r.output
+    t = docx_text(out / "绿色工厂自评价报告.docx")
+    app, _ = load_application(FESI)
+    for nid in ("creation", "practices", "next_steps"):
+        assert app.narrative[nid].value in t
+    text = FESI.read_text(encoding="utf-8")
+    cut = text[:text.index("\n情况说明:")] + "\n"
+    p = tmp_path / "no-words.yaml"
+    p.write_text(cut.replace("文件: 证明材料/", f"文件: {EX.as_posix()}/证明材料/"), encoding="utf-8")
+    r = cli("build", str(p), "-o", str(tmp_path / "o2"), "--no-pdf")
+    assert r.exit_code == 1 and "创建情况" in r.stderr and "下一步工作" in r.stderr
+    assert not (tmp_path / "o2").exists()
+    assert cli("build", str(p), "-o", str(tmp_path / "o3"), "--no-pdf", "--draft").exit_code == 0
+
+
+def test_applicant_words_round_trip_through_xlsx(cli, tmp_path):
+    x = tmp_path / "a.xlsx"
+    assert cli("init", "factory", "-o", str(x), "--from", str(FESI)).exit_code == 0
+    a, _ = load_application(FESI)
+    b, _ = load_application(x)
+    assert {k: f.value for k, f in a.narrative.items()} == {k: f.value for k, f in b.narrative.items()}
+    assert b.narrative["creation"].loc.where.startswith("情况说明!B")

@@ -12,7 +12,7 @@ from ..catalogue.load import Catalogue
 from ..catalogue.model import CATEGORY_NAMES
 from ..errors import EXIT_BAD_INPUT, GmdocsError
 from ..fsutil import atomic_write
-from .spec import (CATEGORY_LABELS, INFO_FIELDS, PARK_YEAR_EXTRA, RAW_ITEMS, RAW_UNITS, RESULTS, UNIT_FACTORS,
+from .spec import (NARRATIVE, CATEGORY_LABELS, INFO_FIELDS, PARK_YEAR_EXTRA, RAW_ITEMS, RAW_UNITS, RESULTS, UNIT_FACTORS,
                    YEAR_FIELDS, YES_NO, FieldSpec, RawItem)
 
 RAW_HEADER = ("项目", "分项", "单位")      # then the three year columns, then 备注
@@ -129,6 +129,9 @@ def yaml_text(sk: dict) -> str:
     L += ["", "# 近三年是否存在下列情形（是 / 否）；存在任一情形的不得申报", "排除情形:"]
     for e in sk["exclusions"]:
         L.append(f"  {e.id}:    # {e.text}")
+    L += ["", "# 情况说明：申报单位自己的话，原样印在报告中（创建情况、主要做法、下一步工作为正式报告必填）", "情况说明:"]
+    for _, label, required, help_ in NARRATIVE:
+        L.append(f"  {label}:    # {'必填；' if required else ''}{help_}")
     L += ["", "# 证明材料（PDF），gmdocs build 会把它们合并进申报材料汇编；文件路径相对于本文件所在目录",
           "附件:", "#  - 名称: 营业执照", "#    文件: 证明材料/营业执照.pdf"]
     return "\n".join(L) + "\n"
@@ -205,6 +208,12 @@ def _prefill(wb, app, app_dir: str | None = None) -> None:
     for eid, f in app.exclusions.items():
         if eid in rows:
             ex.cell(rows[eid], 3, _yes_no(f.value))
+    nv = wb["情况说明"]
+    rows = {str(nv.cell(r, 1).value): r for r in range(2, nv.max_row + 1)}
+    for nid, label, _, _ in NARRATIVE:
+        f = app.narrative.get(nid)
+        if f is not None and f.value and label in rows:
+            nv.cell(rows[label], 2, f.value)
 
 
 def write_xlsx(sk: dict, path: Path, force: bool, app=None) -> Path:
@@ -331,6 +340,13 @@ def write_xlsx(sk: dict, path: Path, force: bool, app=None) -> Path:
             ex.append([e.id, e.text, None])
             ex.cell(ex.max_row, 2).alignment = Alignment(wrap_text=True, vertical="top")
         dropdown(ex, '"' + ",".join(YES_NO) + '"', f"C2:C{max(2, ex.max_row)}", "是 / 否")
+        nv = wb.create_sheet("情况说明")
+        header(nv, ["项目", "内容（申报单位自己的话，原样印在报告中）", "说明"], [14, 90, 40])
+        for _, label, required, help_ in NARRATIVE:
+            nv.append([label, None, ("必填；" if required else "") + help_])
+            nv.cell(nv.max_row, 2).alignment = Alignment(wrap_text=True, vertical="top")
+            if required:
+                nv.cell(nv.max_row, 2).fill = req_fill
         at = wb.create_sheet("附件")
         header(at, ["名称", "文件（PDF，相对于本文件所在目录）"], [30, 60])
         if app is not None:

@@ -109,6 +109,7 @@ class Application:
     exclusions: dict[str, Field] = field(default_factory=dict)   # exclusion id → Field(bool)
     attachments: list[Attachment] = field(default_factory=list)  # PDF evidence for the package
     raw: list[RawEntry] = field(default_factory=list)             # 原始数据: water, waste, land, …
+    narrative: dict[str, Field] = field(default_factory=dict)     # 情况说明: the applicant's own words
     loc: Loc | None = None
     year_source: str = "file"          # file / option / latest: where the campaign year came from
 

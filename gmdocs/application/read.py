@@ -14,8 +14,8 @@ from ..errors import EXIT_BAD_INPUT, GmdocsError
 from ..findings import ERROR, WARNING, Finding
 from ..fsutil import require_file
 from .model import Answer, Application, Attachment, EnergyUse, Field, Loc, ProductOutput, RawEntry, YearFigures
-from .spec import (CATEGORY_LABELS, INFO_FIELDS, LABEL_TO_CATEGORY, PARK_YEAR_EXTRA, RAW_BY_LABEL, RAW_UNITS,
-                   RESULTS, YEAR_FIELDS, FieldSpec)
+from .spec import (CATEGORY_LABELS, INFO_FIELDS, LABEL_TO_CATEGORY, NARRATIVE_BY_LABEL, PARK_YEAR_EXTRA, RAW_BY_LABEL,
+                   RAW_UNITS, RESULTS, YEAR_FIELDS, FieldSpec)
 from .values import clean_text, to_bool, to_date, to_int, to_number, to_year
 
 SHEETS = ("说明", "基本信息", "经济与能源汇总", "能源消费", "产品", "原始数据", "基本要求", "指标", "排除情形", "附件")
@@ -144,7 +144,7 @@ class _YamlReader:
             self.c.error(Loc(self.disp, str(pr.line or ""), "yaml"), pr.field, pr.message)
         c = self.c
         known = {"类别", "年度", "基本信息", "经济与能源汇总", "能源消费", "产品", "原始数据", "基本要求", "指标", "排除情形",
-                 "附件", "说明"}
+                 "附件", "说明", "情况说明"}
         for k in data:
             if k not in known:
                 c.warn(self.loc(data, k), str(k), f"未知的键，已忽略（可用：{'、'.join(sorted(known))}）")
@@ -180,6 +180,7 @@ class _YamlReader:
         app.gates = self._answers(data, "基本要求")
         app.answers = self._answers(data, "指标")
         self._exclusions(data, app)
+        self._narrative(data, app)
         for item in self._list(data, "附件"):
             name, file = clean_text(item.get("名称")), clean_text(item.get("文件"))
             loc = self.loc(item)
@@ -337,6 +338,20 @@ class _YamlReader:
             out.append(a)
         return out
 
+    def _narrative(self, data, app: Application) -> None:
+        nv = data.get("情况说明")
+        if nv is None:
+            return
+        if not isinstance(nv, LDict):
+            self.c.error(self.loc(data, "情况说明"), "情况说明", f"应为映射，如 创建情况: …（可用：{'、'.join(NARRATIVE_BY_LABEL)}）")
+            return
+        for k, v in nv.items():
+            nid = NARRATIVE_BY_LABEL.get(str(k))
+            if nid is None:
+                self.c.warn(self.loc(nv, k), f"情况说明/{k}", f"未知的项目，已忽略（可用：{'、'.join(NARRATIVE_BY_LABEL)}）")
+                continue
+            app.narrative[nid] = Field(clean_text(v), self.loc(nv, k))
+
     def _exclusions(self, data, app: Application) -> None:
         ex = data.get("排除情形")
         if ex is None:
@@ -405,6 +420,7 @@ class _XlsxReader:
         app.gates = self._answers(wb, "基本要求", result_col=3, evidence_col=4, value_col=None)
         app.answers = self._answers(wb, "指标", result_col=5, evidence_col=7, value_col=6, points_col=8)
         self._exclusions(wb, app)
+        self._narrative(wb, app)
         ws = self._sheet(wb, "附件")
         if ws is not None:
             for r in range(2, ws.max_row + 1):
@@ -580,6 +596,21 @@ class _XlsxReader:
                 a.evaluator_note = clean_text(ws.cell(r, points_col + 2).value)
             out.append(a)
         return out
+
+    def _narrative(self, wb, app: Application) -> None:
+        ws = self._sheet(wb, "情况说明")
+        if ws is None:
+            return
+        for r in range(2, ws.max_row + 1):
+            label = clean_text(ws.cell(r, 1).value)
+            if not label:
+                continue
+            nid = NARRATIVE_BY_LABEL.get(label)
+            if nid is None:
+                self.c.warn(self.loc(ws.title, f"A{r}"), f"情况说明/{label}",
+                            f"未知的项目，已忽略（可用：{'、'.join(NARRATIVE_BY_LABEL)}）")
+                continue
+            app.narrative[nid] = Field(clean_text(ws.cell(r, 2).value), self.loc(ws.title, f"B{r}"))
 
     def _exclusions(self, wb, app: Application) -> None:
         ws = self._sheet(wb, "排除情形")

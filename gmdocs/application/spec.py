@@ -160,3 +160,15 @@ RAW_ITEMS = (
 RAW_BY_LABEL = {r.label: r for r in RAW_ITEMS}
 RAW_BY_ID = {r.id: r for r in RAW_ITEMS}
 
+
+
+# ---------------------------------------------------------------- the applicant's own words (sheet/YAML 情况说明)
+# (id, label, required for a formal report, help)
+NARRATIVE = (
+    ("creation", "创建情况", True, "对照评价要求说明绿色创建的总体情况（管理机构、规划目标、重点工作）"),
+    ("practices", "主要做法", True, "节能降碳、资源利用、清洁生产等方面的主要做法和成效"),
+    ("highlights", "亮点", False, "特色和亮点（不超过100字为宜）"),
+    ("problems", "存在问题", False, "自评中发现的不足"),
+    ("next_steps", "下一步工作", True, "下一步的改进计划"),
+)
+NARRATIVE_BY_LABEL = {label: nid for nid, label, _, _ in NARRATIVE}

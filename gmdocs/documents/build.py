@@ -285,6 +285,14 @@ def build(path: str | Path, out_dir: str | Path, cat: Catalogue, year: int | Non
         lead = ("声明存在排除情形，按本年度通知不得申报；" if errors[0].code == "exclusion" else "")
         raise GmdocsError(f"{lead}申报数据有 {len(rep.errors)} 个错误，不能生成正式文件（改正后重试，或加 --draft 生成标明“草稿”的文件）：",
                           EXIT_PROBLEMS, [Problem(f.where, None, f.field, f.message) for f in errors])
+    if kind == "self" and not draft:
+        from ..application.spec import NARRATIVE
+        missing = [label for nid, label, required, _ in NARRATIVE
+                   if required and not (nid in app.narrative and app.narrative[nid].value)]
+        if missing:
+            raise GmdocsError(f"自评价报告必填的情况说明未填写：{'、'.join(missing)}（在申报数据的“情况说明”中填写"
+                              "申报单位自己的话；也可加 --draft 先生成草稿）", EXIT_PROBLEMS,
+                              [Problem(str(app.loc or app.source), None, f"情况说明/{m}", "必填项未填写") for m in missing])
     if not draft and ev.total is None and ev.rulebook is not None:
         awarded = ev.evaluator_total if kind == "third-party" else ev.self_total
         if awarded is None:

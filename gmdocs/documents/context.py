@@ -10,7 +10,7 @@ import datetime as dt
 import re
 
 from ..application.model import Application
-from ..application.spec import INFO_FIELDS
+from ..application.spec import INFO_FIELDS, NARRATIVE
 from ..catalogue.load import Catalogue
 from ..catalogue.model import CATEGORY_NAMES, EVALUATION_NAMES, LEVEL_NAMES
 from ..evaluate.checks import CheckReport
@@ -315,6 +315,8 @@ def build_context(app: Application, rep: CheckReport, ev: Evaluation, cat: Catal
         "overview": (f"受{app.name}委托，{evaluator_ctx['name'] or '本机构'}依据{sel.year}年度推荐工作要求和《{basis_name}》，"
                      f"对其{CATEGORY_NAMES[app.category]}创建情况进行评价。评价范围为申报主体近三年（{year_labels[0]}至{year_labels[-1]}）的数据与管理情况。"),
         "evidence": evidence,
+        "narrative": {nid: (app.narrative[nid].value if nid in app.narrative and app.narrative[nid].value else "")
+                      for nid, _, _, _ in NARRATIVE},
         "toc": toc or [],
     }
     return clean(ctx)
@@ -350,5 +352,6 @@ SCHEMA = {
     "total": dict.fromkeys(("text", "pass_mark", "gates", "value", "self", "evaluator"), "*"),
     "conclusion": "*", "overview": "*",
     "evidence": _ROW("n", "item", "evidence"),
+    "narrative": dict.fromkeys(("creation", "practices", "highlights", "problems", "next_steps"), "*"),
     "toc": _ROW("title", "page", "indent"),
 }
