@@ -397,3 +397,17 @@ def test_applicant_words_round_trip_through_xlsx(cli, tmp_path):
     b, _ = load_application(x)
     assert {k: f.value for k, f in a.narrative.items()} == {k: f.value for k, f in b.narrative.items()}
     assert b.narrative["creation"].loc.where.startswith("情况说明!B")
+
+
+@pytest.mark.skipif(not HAS_SOFFICE, reason="LibreOffice not installed (CI installs it)")
+def test_draft_watermark_on_every_page_of_the_package(cli, tmp_path):
+    p = yaml_variant(tmp_path, [("91150300MA0N7Q2X1A", "91150300MA0N7Q2X1B")])
+    out = tmp_path / "out"
+    r = cli("build", str(p), "-o", str(out), "--draft")
+    assert r.exit_code == 0, r.output
+    for name in ("申报材料汇编.pdf", "绿色工厂自评价报告.pdf"):
+        pages = PdfReader(str(out / name)).pages
+        assert all("草" in pg.extract_text() for pg in pages), name     # contents, report and attachments
+    clean = tmp_path / "clean"
+    assert cli("build", str(FESI), "-o", str(clean)).exit_code == 0
+    assert not any("草" in pg.extract_text() for pg in PdfReader(str(clean / "申报材料汇编.pdf")).pages)

@@ -254,7 +254,7 @@ def build(path: str | Path, out_dir: str | Path, cat: Catalogue, year: int | Non
           progress: Callable[[str], None] = lambda s: None, engagement: str | Path | None = None) -> BuildResult:
     from .crosscheck import crosscheck
     from .lint import lint_template
-    from .pdf import Part, package, to_pdf
+    from .pdf import Part, draft_watermark, package, stamp_draft, to_pdf
     from .render import render_docx
     out_dir = Path(out_dir)
     app, read_findings = load_application(path)
@@ -360,11 +360,16 @@ def build(path: str | Path, out_dir: str | Path, cat: Catalogue, year: int | Non
         if pdf:
             progress("转换 PDF…")
             report_pdf = to_pdf(final_docx, stage)
+            mark = draft_watermark(work) if draft else None
+            if mark is not None:
+                stamp_draft(report_pdf, mark)
             parts = [Part(title, report_pdf)] + [Part(a.name, Path(a.path), True) for a in app.attachments]
             if kind == "third-party":
                 parts += [Part(f"评价机构资质：{q['name']}", Path(q["path"]), True) for q in ev_info.get("qualifications", [])]
             progress(f"合并申报材料（{len(parts)} 份）…")
             summary = package(parts, _toc_pdf_maker(work, f"{app.name} {title}"), stage / PACKAGE_NAME)
+            if mark is not None:
+                stamp_draft(stage / PACKAGE_NAME, mark)
             result.pages = summary["pages"]
             result.bookmarks = ["目录"] + [p.title for p in parts]
         out_dir.mkdir(parents=True, exist_ok=True)

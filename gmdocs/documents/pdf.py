@@ -184,3 +184,47 @@ def package(parts: list[Part], toc_pdf_maker, out: Path) -> dict:
     with open(out, "wb") as fh:
         writer.write(fh)
     return {"pages": total, "toc_pages": toc_pages, "starts": starts}
+
+
+DRAFT_WATERMARK = "草　稿"
+
+
+def draft_watermark(work: Path) -> Path:
+    """A one-page PDF with a large light-grey 草稿 in the middle of an A4 page (LibreOffice renders the CJK text)."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Pt, RGBColor
+    doc = Document()
+    sec = doc.sections[0]
+    sec.page_width, sec.page_height = Cm(21.0), Cm(29.7)
+    sec.top_margin = Cm(12.6)
+    p = doc.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = p.add_run(DRAFT_WATERMARK)
+    run.font.size = Pt(110)
+    run.font.bold = True
+    run.font.color.rgb = RGBColor(0xE3, 0xE3, 0xE3)
+    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "黑体")
+    src = work / "草稿水印.docx"
+    doc.save(str(src))
+    return to_pdf(src, work)
+
+
+def stamp_draft(pdf: Path, watermark: Path) -> None:
+    """Put the 草稿 watermark under the content of every page (contents, report and attachments alike), rotated 45°."""
+    from pypdf import PdfReader, PdfWriter, Transformation
+    mark = PdfReader(str(watermark)).pages[0]
+    reader = PdfReader(str(pdf))
+    writer = PdfWriter(clone_from=reader)
+    for page in writer.pages:
+        w, h = float(page.mediabox.width), float(page.mediabox.height)
+        mw, mh = float(mark.mediabox.width), float(mark.mediabox.height)
+        scale = min(w / mw, h / mh)
+        ctm = (Transformation().translate(-mw / 2, -mh / 2).scale(scale, scale).rotate(45)
+               .translate(w / 2 + float(page.mediabox.left), h / 2 + float(page.mediabox.bottom)))
+        page.merge_transformed_page(mark, ctm, over=False)
+    tmp = pdf.with_suffix(".stamped.pdf")
+    with open(tmp, "wb") as fh:
+        writer.write(fh)
+    os.replace(tmp, pdf)
