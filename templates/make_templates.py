@@ -427,6 +427,18 @@ def common_body(doc, category: str, third_party: bool, first: int = 0, new_page:
     return next(n)
 
 
+def evidence_index(doc):
+    """附：证明材料清单 — each item's evidence, and each attached file with its pages in 申报材料汇编.pdf."""
+    h1(doc, "附：证明材料清单")
+    loop_table(doc, ["序号", "对应条目", "证明材料", "汇编页码"], ["{{ r.n }}", "{{ r.item }}", "{{ r.evidence }}", "{{ r.pages }}"],
+               "evidence", [1.3, 4.6, 7.5, 2.2])
+    tag(doc, "{%p if attachments %}")
+    para(doc, "随附文件（页码为申报材料汇编正文页码）：")
+    loop_table(doc, ["序号", "文件", "页数", "汇编页码"], ["{{ r.n }}", "{{ r.name }}", "{{ r.count }}", "{{ r.pages }}"],
+               "attachments", [1.3, 9.4, 2.2, 2.7])
+    tag(doc, "{%p endif %}")
+
+
 def self_report(category: str) -> Document:
     doc = Document()
     setup(doc)
@@ -448,9 +460,7 @@ def self_report(category: str) -> Document:
     h1(doc, f"{cn(k + 1)}、存在问题和下一步工作")
     narrative(doc, "problems", "存在问题")
     narrative(doc, "next_steps", "下一步工作")
-    h1(doc, "附：证明材料清单")
-    loop_table(doc, ["序号", "对应条目", "证明材料"], ["{{ r.n }}", "{{ r.item }}", "{{ r.evidence }}"], "evidence",
-               [1.4, 5.0, 9.2])
+    evidence_index(doc)
     return doc
 
 
@@ -491,9 +501,7 @@ def third_party_report(category: str) -> Document:
     h1(doc, f"{cn(k + 4)}、第三方机构资质符合性证明材料")
     para(doc, "本机构资质证明材料附于申报材料汇编之后：")
     bullet_loop(doc, "evaluator.qualifications", "{{ x }}", "（待附）")
-    h1(doc, "附：证明材料清单")
-    loop_table(doc, ["序号", "对应条目", "证明材料"], ["{{ r.n }}", "{{ r.item }}", "{{ r.evidence }}"], "evidence",
-               [1.4, 5.0, 9.2])
+    evidence_index(doc)
     return doc
 
 

@@ -411,3 +411,32 @@ def test_draft_watermark_on_every_page_of_the_package(cli, tmp_path):
     clean = tmp_path / "clean"
     assert cli("build", str(FESI), "-o", str(clean)).exit_code == 0
     assert not any("草" in pg.extract_text() for pg in PdfReader(str(clean / "申报材料汇编.pdf")).pages)
+
+
+@pytest.mark.skipif(not HAS_SOFFICE, reason="LibreOffice not installed (CI installs it)")
+def test_evidence_index_page_ranges_match_the_package(cli, tmp_path):
+    out = tmp_path / "out"
+    r = cli("build", str(FESI), "-o", str(out), "--report", "third-party", "--evaluator", str(EX / "评价机构.yaml"),
+            "--engagement", str(EX / "评价记录-硅铁厂.yaml"))
+    assert r.exit_code == 0, r.output
+    doc = Document(str(out / "绿色工厂第三方评价报告.docx"))
+    listed = {}
+    for t in doc.tables:
+        head = [c.text for c in t.rows[0].cells]
+        if head[:2] == ["序号", "文件"]:
+            listed = {row.cells[1].text: row.cells[3].text for row in t.rows[1:]}
+    assert len(listed) == 4 and any(k.startswith("评价机构资质") for k in listed)
+    pkg = PdfReader(str(out / "申报材料汇编.pdf"))
+    found = {}
+
+    def walk(items):
+        for o in items:
+            if isinstance(o, list):
+                walk(o)
+            elif o.title in listed:
+                first = pkg.get_destination_page_number(o)
+                found[o.title] = pkg.page_labels[first]
+    walk(pkg.outline)
+    assert set(found) == set(listed)
+    for name, pages in listed.items():
+        assert pages.split("—")[0] == found[name], (name, pages, found[name])

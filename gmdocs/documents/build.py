@@ -323,18 +323,31 @@ def build(path: str | Path, out_dir: str | Path, cat: Catalogue, year: int | Non
     stage = Path(tempfile.mkdtemp(prefix=".gmdocs-build-", dir=parent))
     work = Path(tempfile.mkdtemp(prefix="gmdocs-work-"))
     try:
+        from .context import attachment_rows
+        from .pdf import check_attachment
+        att_parts = [(a.name, Path(a.path)) for a in app.attachments]
+        if kind == "third-party":
+            att_parts += [(f"评价机构资质：{q['name']}", Path(q["path"])) for q in ev_info.get("qualifications", [])]
+        att_pages = [(name, check_attachment(path, name)) for name, path in att_parts]
+        report_pages: list[int | None] = [None]
+
         def ctx(toc):
-            return build_context(app, rep, ev, cat, kind, ev_info, today, draft, toc)
+            return build_context(app, rep, ev, cat, kind, ev_info, today, draft, toc,
+                                 attachment_rows(att_pages, report_pages[0]))
         progress("生成 DOCX…")
         first = work / "a.docx"
         render_docx(tpl, ctx([]), first, draft)
         heads = _headings(first)
         final_docx = stage / f"{title}.docx"
         if pdf:
+            report_pages[0] = 0        # page ranges of the same width as the final ones while the layout is probed
             probe = work / "b.docx"
             render_docx(tpl, ctx([dict(e, page="※") for e in _toc(heads)]), probe, draft)
             progress("LibreOffice 排版，计算目录页码…")
-            pages = _find_pages(to_pdf(probe, work), heads)
+            probe_pdf = to_pdf(probe, work)
+            pages = _find_pages(probe_pdf, heads)
+            from pypdf import PdfReader
+            report_pages[0] = len(PdfReader(str(probe_pdf)).pages)
             render_docx(tpl, ctx(_toc(heads, pages)), final_docx, draft)
         else:
             render_docx(tpl, ctx(_toc(heads)), final_docx, draft)
@@ -363,9 +376,11 @@ def build(path: str | Path, out_dir: str | Path, cat: Catalogue, year: int | Non
             mark = draft_watermark(work) if draft else None
             if mark is not None:
                 stamp_draft(report_pdf, mark)
-            parts = [Part(title, report_pdf)] + [Part(a.name, Path(a.path), True) for a in app.attachments]
-            if kind == "third-party":
-                parts += [Part(f"评价机构资质：{q['name']}", Path(q["path"]), True) for q in ev_info.get("qualifications", [])]
+            from pypdf import PdfReader
+            if len(PdfReader(str(report_pdf)).pages) != report_pages[0]:
+                raise GmdocsError("报告排版后的页数与计算附件页码时不同，附件页码会错：请重试；仍出现时请报告此问题",
+                                  EXIT_PROBLEMS)
+            parts = [Part(title, report_pdf)] + [Part(name, path, True) for name, path in att_parts]
             progress(f"合并申报材料（{len(parts)} 份）…")
             summary = package(parts, _toc_pdf_maker(work, f"{app.name} {title}"), stage / PACKAGE_NAME)
             if mark is not None:

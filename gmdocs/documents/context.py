@@ -165,9 +165,19 @@ def _conclusion(ev: Evaluation, rep: CheckReport, kind: str, headings: dict[str,
     return "".join(parts)
 
 
+def attachment_rows(names_pages: list[tuple[str, int]], report_pages: int | None) -> list[dict]:
+    """Each attachment with the pages it takes in 申报材料汇编.pdf (the report is pages 1…report_pages; None: not packaged)."""
+    rows, page = [], (report_pages or 0) + 1
+    for i, (name, n) in enumerate(names_pages, 1):
+        pages = "" if report_pages is None else (f"{page}" if n == 1 else f"{page}—{page + n - 1}")
+        rows.append({"n": str(i), "name": name, "pages": pages or "—", "count": str(n)})
+        page += n
+    return rows
+
+
 def build_context(app: Application, rep: CheckReport, ev: Evaluation, cat: Catalogue, kind: str = "self",
                   evaluator: dict | None = None, date: dt.date | None = None, draft: bool = False,
-                  toc: list[dict] | None = None) -> dict:
+                  toc: list[dict] | None = None, attachments: list[dict] | None = None) -> dict:
     date = date or dt.date.today()
     sel = rep.selection
     camp = sel.campaign
@@ -229,10 +239,12 @@ def build_context(app: Application, rep: CheckReport, ev: Evaluation, cat: Catal
                            "value": f"{num(b.value, 2)} {b.unit or ''}".strip() if b.value is not None else "—",
                            "levels": lv, "position": b.position})
     evidence, n = [], 0
+    attachments = attachments or []
     for a in list(app.gates) + list(app.answers):
         if a.evidence:
             n += 1
-            evidence.append({"n": str(n), "item": a.id, "evidence": a.evidence})
+            hits = [x["pages"] for x in attachments if x["name"] and x["name"] in a.evidence]
+            evidence.append({"n": str(n), "item": a.id, "evidence": a.evidence, "pages": "、".join(hits) or "—"})
     info = {fid: "" for fid in APPLICANT_FIELDS}
     info.update({s.id: ("" if (f := app.info.get(s.id)) is None or f.value is None else str(f.value))
                  for s in INFO_FIELDS[app.category]})
@@ -315,6 +327,7 @@ def build_context(app: Application, rep: CheckReport, ev: Evaluation, cat: Catal
         "overview": (f"受{app.name}委托，{evaluator_ctx['name'] or '本机构'}依据{sel.year}年度推荐工作要求和《{basis_name}》，"
                      f"对其{CATEGORY_NAMES[app.category]}创建情况进行评价。评价范围为申报主体近三年（{year_labels[0]}至{year_labels[-1]}）的数据与管理情况。"),
         "evidence": evidence,
+        "attachments": attachments,
         "narrative": {nid: (app.narrative[nid].value if nid in app.narrative and app.narrative[nid].value else "")
                       for nid, _, _, _ in NARRATIVE},
         "toc": toc or [],
@@ -351,7 +364,8 @@ SCHEMA = {
     "benchmarks": _ROW("product", "document", "year", "value", "levels", "position"),
     "total": dict.fromkeys(("text", "pass_mark", "gates", "value", "self", "evaluator"), "*"),
     "conclusion": "*", "overview": "*",
-    "evidence": _ROW("n", "item", "evidence"),
+    "evidence": _ROW("n", "item", "evidence", "pages"),
+    "attachments": _ROW("n", "name", "pages", "count"),
     "narrative": dict.fromkeys(("creation", "practices", "highlights", "problems", "next_steps"), "*"),
     "toc": _ROW("title", "page", "indent"),
 }
