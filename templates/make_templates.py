@@ -317,9 +317,19 @@ def cover(doc, third_party: bool):
     p.add_run().add_break(WD_BREAK.PAGE)
 
 
+SECTIONS: list[dict] = []      # the section map of the template being built: [{key, title, when}]
+
+
 def h1(doc, text, new_page=False):
     h = doc.add_heading(text, level=1)
     h.paragraph_format.page_break_before = new_page
+
+
+def section(doc, key: str, title: str, new_page: bool = False, when: str = "always"):
+    """A numbered chapter: its number comes from the context (sec.<key>), so that a chapter left out
+    (`when` false for this application) leaves no gap in the numbering."""
+    SECTIONS.append({"key": key, "title": title, "when": when})
+    h1(doc, f"{{{{ sec.{key} }}}}、{title}", new_page=new_page)
 
 
 def h2(doc, text):
@@ -370,41 +380,39 @@ def narrative(doc, key: str, label: str | None = None):
     tag(doc, "{%p endif %}")
 
 
-def common_body(doc, category: str, third_party: bool, first: int = 0, new_page: bool = False) -> int:
-    """Sections 基本情况 … 得分汇总, numbered from CN[first]; returns the next number."""
-    n = iter(range(first, 20))
-
-    def num():
-        return cn(next(n))
-    h1(doc, f"{num()}、{{{{ doc.intro_heading }}}}", new_page=new_page)
+def common_body(doc, category: str, third_party: bool, new_page: bool = False) -> None:
+    """Sections 基本情况 … 得分汇总."""
+    section(doc, "intro", "{{ doc.intro_heading }}", new_page=new_page)
     para(doc, "{{ applicant.profile }}")
     para(doc, "近三年主要经济与能源数据如下（综合能耗为当量值，按 GB/T 2589-2020 折标准煤；“折算值”按各能源品种实物量和折标准煤系数计算）：")
     loop_table(doc, ["年份", "工业总产值（万元）", "工业增加值（万元）", "综合能耗申报值（tce）", "综合能耗折算值（tce）", "{{ doc.year_extra_label }}"],
                ["{{ r.year }}", "{{ r.output_value }}", "{{ r.value_added }}", "{{ r.energy_total }}", "{{ r.energy_computed }}",
                 "{{ r.extra }}"], "years", [1.8, 2.8, 2.8, 3.0, 3.0, 2.2])
     if not third_party:
-        h1(doc, f"{num()}、{CATEGORY[category]}创建情况")
+        section(doc, "creation", f"{CATEGORY[category]}创建情况")
         narrative(doc, "creation")
         narrative(doc, "practices", "主要做法")
         narrative(doc, "highlights", "亮点")
-    h1(doc, f"{num()}、评价依据")
+    section(doc, "basis", "评价依据")
     para(doc, "{{ basis.text }}")
     bullet_loop(doc, "basis.documents", "{{ x }}")
-    h1(doc, f"{num()}、否决条件核查")
+    section(doc, "exclusions", "否决条件核查")
     para(doc, "{{ exclusions_summary }}")
     tag(doc, "{%p if exclusions %}")
     loop_table(doc, ["编号", "不得申报的情形（近三年）", "声明"], ["{{ r.id }}", "{{ r.text }}", "{{ r.answer }}"],
                "exclusions", [1.4, 11.6, 2.6])
     tag(doc, "{%p endif %}")
-    h1(doc, f"{num()}、基本要求符合情况")
+    tag(doc, "{%p if sec.gates %}")
+    section(doc, "gates", "基本要求符合情况", when="gates")
     para(doc, "{{ gates_summary }}")
     loop_table(doc, ["编号", "基本要求", "结论", "证明材料"],
                ["{{ r.id }}", "{{ r.text }}", "{{ r.result }}", "{{ r.evidence }}"], "gates", [1.4, 9.0, 1.8, 3.4])
-    h1(doc, f"{num()}、评价指标" + ("核查与评分" if third_party else "自评价"))
+    tag(doc, "{%p endif %}")
+    section(doc, "indicators", "评价指标" + ("核查与评分" if third_party else "自评价"))
     para(doc, "{{ scoring_intro }}")
     indicator_sections(doc, third_party)
     if category == "factory":
-        h1(doc, f"{num()}、能源消费与能效对标")
+        section(doc, "energy", "能源消费与能效对标")
         para(doc, "各能源品种近三年实物消费量及折标准煤系数（GB/T 2589-2020，{{ energy_basis }}）：")
         loop_table(doc, ["能源品种", "单位", "{{ year_labels[0] }}", "{{ year_labels[1] }}", "{{ year_labels[2] }}", "折标系数"],
                    ["{{ r.carrier }}", "{{ r.unit }}", "{{ r.y1 }}", "{{ r.y2 }}", "{{ r.y3 }}", "{{ r.coefficient }}"],
@@ -415,7 +423,7 @@ def common_body(doc, category: str, third_party: bool, first: int = 0, new_page:
                    ["{{ r.product }}", "{{ r.document }}", "{{ r.year }}", "{{ r.value }}", "{{ r.levels }}", "{{ r.position }}"],
                    "benchmarks", [2.2, 3.4, 1.4, 2.6, 4.0, 2.0])
         tag(doc, "{%p endif %}")
-    h1(doc, f"{num()}、得分汇总")
+    section(doc, "summary", "得分汇总")
     if third_party:
         loop_table(doc, ["一级指标", "满分", "自评得分", "核定得分"],
                    ["{{ r.name }}", "{{ r.max }}", "{{ r.self }}", "{{ r.evaluator }}"], "group_rows", [6.0, 3.2, 3.2, 3.2])
@@ -424,7 +432,6 @@ def common_body(doc, category: str, third_party: bool, first: int = 0, new_page:
         loop_table(doc, ["一级指标", "满分", "自评得分"],
                    ["{{ r.name }}", "{{ r.max }}", "{{ r.self }}"], "group_rows", [7.6, 4.0, 4.0])
         kv_table(doc, [("指标得分", "{{ total.text }}"), ("基本要求", "{{ total.gates }}")])
-    return next(n)
 
 
 def evidence_index(doc):
@@ -454,10 +461,10 @@ def self_report(category: str) -> Document:
     para(doc, "法定代表人（签字）：＿＿＿＿＿＿　　　单位（盖章）", style="Normal", align=WD_ALIGN_PARAGRAPH.RIGHT)
     para(doc, "年　　月　　日", style="Normal", align=WD_ALIGN_PARAGRAPH.RIGHT)
     toc(doc)
-    k = common_body(doc, category, third_party=False, new_page=True)
-    h1(doc, f"{cn(k)}、自评价结论")
+    common_body(doc, category, third_party=False, new_page=True)
+    section(doc, "conclusion", "自评价结论")
     para(doc, "{{ conclusion }}")
-    h1(doc, f"{cn(k + 1)}、存在问题和下一步工作")
+    section(doc, "next", "存在问题和下一步工作")
     narrative(doc, "problems", "存在问题")
     narrative(doc, "next_steps", "下一步工作")
     evidence_index(doc)
@@ -483,22 +490,22 @@ def third_party_report(category: str) -> Document:
     para(doc, "法定代表人（签字）：＿＿＿＿＿＿　　　机构（盖章）", style="Normal", align=WD_ALIGN_PARAGRAPH.RIGHT)
     para(doc, "年　　月　　日", style="Normal", align=WD_ALIGN_PARAGRAPH.RIGHT)
     toc(doc)
-    h1(doc, "一、概述", new_page=True)
+    section(doc, "overview", "概述", new_page=True)
     para(doc, "{{ overview }}")
-    h1(doc, "二、评价过程和方法")
+    section(doc, "process", "评价过程和方法")
     bullet_loop(doc, "evaluator.process", "{{ x }}")
-    k = common_body(doc, category, third_party=True, first=2)
-    h1(doc, f"{cn(k)}、现场核查发现")
+    common_body(doc, category, third_party=True)
+    section(doc, "findings", "现场核查发现")
     bullet_loop(doc, "evaluator.findings", "{{ x }}", "评价组现场核查未发现需要说明的问题。")
-    h1(doc, f"{cn(k + 1)}、评价结论")
+    section(doc, "conclusion", "评价结论")
     para(doc, "{{ conclusion }}")
     para(doc, "{{ evaluator.opinion }}")
-    h1(doc, f"{cn(k + 2)}、建议")
+    section(doc, "suggestions", "建议")
     bullet_loop(doc, "evaluator.suggestions", "{{ x }}", "无。")
-    h1(doc, f"{cn(k + 3)}、参考文件")
+    section(doc, "references", "参考文件")
     bullet_loop(doc, "basis.documents", "{{ x }}")
     para(doc, "受评价方提供的证明材料见附：证明材料清单。")
-    h1(doc, f"{cn(k + 4)}、第三方机构资质符合性证明材料")
+    section(doc, "qualification", "第三方机构资质符合性证明材料")
     para(doc, "本机构资质证明材料附于申报材料汇编之后：")
     bullet_loop(doc, "evaluator.qualifications", "{{ x }}", "（待附）")
     evidence_index(doc)
@@ -516,12 +523,22 @@ FILES = {
 
 
 def main() -> int:
+    import yaml
+    maps = {}
     for (category, kind), name in FILES.items():
+        SECTIONS.clear()
         doc = self_report(category) if kind == "self" else third_party_report(category)
+        maps[name] = {"category": category, "kind": kind, "sections": list(SECTIONS)}
         doc.core_properties.title = name[:-5]
         doc.core_properties.author = ""          # set to the applicant or evaluator when a report is built
         doc.save(HERE / name)
         print(f"wrote {name}")
+    header = ("# 报告模板的章节表（section map）：每个模板的一级章节按顺序列出；章节编号由 gmdocs 按 when 条件\n"
+              "# 计算（when: always 总是出现；gates 评价体系有基本要求时出现），省略的章节不留空号。\n"
+              "# 新一年的官方格式：新模板 + 本表中它的一项（模板中一级标题写成 {{ sec.<key> }}、标题）。\n")
+    (HERE / "sections.yaml").write_text(header + yaml.safe_dump(maps, allow_unicode=True, sort_keys=False),
+                                        encoding="utf-8")
+    print("wrote sections.yaml")
     return 0
 
 

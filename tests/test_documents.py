@@ -440,3 +440,23 @@ def test_evidence_index_page_ranges_match_the_package(cli, tmp_path):
     assert set(found) == set(listed)
     for name, pages in listed.items():
         assert pages.split("—")[0] == found[name], (name, pages, found[name])
+
+
+def test_chapters_are_numbered_from_the_section_map_without_gaps(cli, tmp_path):
+    import yaml
+    maps = yaml.safe_load((ROOT / "templates" / "sections.yaml").read_text(encoding="utf-8"))
+    assert set(maps) == {p.name for p in (ROOT / "templates").glob("*.docx")}
+    cn = "一二三四五六七八九十"
+    for name, park_has_gates in (("绿色园区", False), ("硅铁厂", True)):
+        out = tmp_path / name
+        r = cli("build", str(EX / f"{name}-申报数据.yaml"), "-o", str(out), "--no-pdf")
+        assert r.exit_code == 0, r.output
+        docx = next(out.glob("*.docx"))
+        heads = [p.text for p in Document(str(docx)).paragraphs if p.style.name == "Heading 1" and "、" in p.text]
+        nums = [h.split("、")[0] for h in heads]
+        expected = [cn[i] if i < 10 else "十" + cn[i - 10] for i in range(len(nums))]
+        assert nums == expected, heads
+        assert any("基本要求符合情况" in h for h in heads) == park_has_gates
+        mapped = [s["title"] for s in maps[docx.name]["sections"]]
+        assert len(heads) == sum(1 for s in maps[docx.name]["sections"] if s["when"] == "always" or park_has_gates)
+        assert all(any(h.endswith(t) for h in heads) for t in mapped if "{{" not in t and (t != "基本要求符合情况" or park_has_gates))

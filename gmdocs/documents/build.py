@@ -174,6 +174,15 @@ def write_internal(path: Path, rep, ev) -> Path:
     return write_tables(path, sheets, True, notes)
 
 
+def section_map(template: Path, category: str, kind: str) -> list[dict]:
+    """The template's chapters (templates/sections.yaml); a user template without an entry uses the shipped one's."""
+    data, probs = read_yaml(templates_dir() / "sections.yaml", "sections.yaml")
+    if data is None or not isinstance(data, dict):
+        raise GmdocsError("模板章节表 sections.yaml 无法读取", EXIT_BAD_INPUT, probs)
+    entry = data.get(template.name) or data.get(default_template(category, kind).name) or {}
+    return list(entry.get("sections") or [])
+
+
 def default_template(category: str, kind: str) -> Path:
     return templates_dir() / f"{TITLES[(category, kind)]}.docx"
 
@@ -331,9 +340,11 @@ def build(path: str | Path, out_dir: str | Path, cat: Catalogue, year: int | Non
         att_pages = [(name, check_attachment(path, name)) for name, path in att_parts]
         report_pages: list[int | None] = [None]
 
+        sections = section_map(tpl, app.category, kind)
+
         def ctx(toc):
             return build_context(app, rep, ev, cat, kind, ev_info, today, draft, toc,
-                                 attachment_rows(att_pages, report_pages[0]))
+                                 attachment_rows(att_pages, report_pages[0]), sections)
         progress("生成 DOCX…")
         first = work / "a.docx"
         render_docx(tpl, ctx([]), first, draft)

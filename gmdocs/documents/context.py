@@ -175,9 +175,26 @@ def attachment_rows(names_pages: list[tuple[str, int]], report_pages: int | None
     return rows
 
 
+SECTION_KEYS = ("intro", "creation", "basis", "exclusions", "gates", "indicators", "energy", "summary", "conclusion",
+                "next", "overview", "process", "findings", "suggestions", "references", "qualification")
+
+
+def section_numbers(sections: list[dict], ev: Evaluation) -> dict[str, str]:
+    """Chapter numbers from the template's section map: a chapter whose condition fails gets none (and no gap)."""
+    present = {"always": True, "gates": bool(ev.gates)}
+    out = dict.fromkeys(SECTION_KEYS, "")
+    i = 0
+    for sct in sections:
+        if present.get(sct.get("when", "always"), False):
+            out[sct["key"]] = CN_NUM[i] if i < 10 else "十" + CN_NUM[i - 10]
+            i += 1
+    return out
+
+
 def build_context(app: Application, rep: CheckReport, ev: Evaluation, cat: Catalogue, kind: str = "self",
                   evaluator: dict | None = None, date: dt.date | None = None, draft: bool = False,
-                  toc: list[dict] | None = None, attachments: list[dict] | None = None) -> dict:
+                  toc: list[dict] | None = None, attachments: list[dict] | None = None,
+                  sections: list[dict] | None = None) -> dict:
     date = date or dt.date.today()
     sel = rep.selection
     camp = sel.campaign
@@ -231,7 +248,7 @@ def build_context(app: Application, rep: CheckReport, ev: Evaluation, cat: Catal
     failed = [g.id for g in ev.gates if g.passed is False and g.mandatory]
     unanswered = [g.id for g in ev.gates if g.passed is None and g.mandatory]
     gates_text = ("不符合（" + "、".join(failed) + "）" if failed else
-                  ("未全部填写（" + "、".join(unanswered) + "）" if unanswered else ("符合" if ev.gates else "（本指标体系未收录基本要求）")))
+                  ("未全部填写（" + "、".join(unanswered) + "）" if unanswered else ("符合" if ev.gates else "—")))
     benchmarks = []
     for b in ev.benchmarks:
         lv = "；".join(f"{LEVEL_NAMES.get(k, k)} {num(v, 2)}" for k, v in b.levels.items())
@@ -331,6 +348,7 @@ def build_context(app: Application, rep: CheckReport, ev: Evaluation, cat: Catal
         "narrative": {nid: (app.narrative[nid].value if nid in app.narrative and app.narrative[nid].value else "")
                       for nid, _, _, _ in NARRATIVE},
         "toc": toc or [],
+        "sec": section_numbers(sections or [], ev),
     }
     return clean(ctx)
 
@@ -368,4 +386,5 @@ SCHEMA = {
     "attachments": _ROW("n", "name", "pages", "count"),
     "narrative": dict.fromkeys(("creation", "practices", "highlights", "problems", "next_steps"), "*"),
     "toc": _ROW("title", "page", "indent"),
+    "sec": dict.fromkeys(SECTION_KEYS, "*"),      # chapter numbers (see templates/sections.yaml)
 }
