@@ -146,3 +146,15 @@ def test_validate_passes_and_fails_on_a_broken_copy(cli, shipped_copy):
     assert r.exit_code == 1
     assert "未知的键 'colour'" in r.stdout and "fagai-chanye-2023-723.yaml:2" in r.stdout
     assert "replaces" in r.stdout
+
+
+def test_every_data_folder_is_installed_by_a_non_editable_install():
+    import configparser
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent
+    cfg = configparser.ConfigParser()
+    cfg.read(root / "setup.cfg", encoding="utf-8")
+    targets = dict(cfg["options.data_files"])
+    for folder in sorted(p for p in (root / "standards").iterdir() if p.is_dir()):
+        assert f"share/gmdocs/standards/{folder.name}" in targets, folder.name
+    assert "sections.yaml" in targets["share/gmdocs/templates"]
