@@ -198,6 +198,10 @@ def shade(cell, color="DDEBF7"):
     tcpr.append(sh)
 
 
+NUMERIC_COLUMNS = {"数值", "自评得分", "核定得分", "满分", "得分", "页数", "工业总产值（万元）", "工业增加值（万元）",
+                   "综合能耗申报值（tce）", "综合能耗折算值（tce）", "{{ doc.year_extra_label }}", "单位产品综合能耗"}
+
+
 def loop_table(doc, headers, cells, loop, widths, item="r"):
     """A table: header row, `{%tr for %}` row, the data row, `{%tr endfor %}` row."""
     t = doc.add_table(rows=4, cols=len(headers))
@@ -220,6 +224,8 @@ def loop_table(doc, headers, cells, loop, widths, item="r"):
         c.text = ""
         c.paragraphs[0].add_run(expr)
         c.paragraphs[0].style = doc.styles["gm table text"]
+        if headers[i] in NUMERIC_COLUMNS or headers[i].startswith("{{ year_labels"):
+            c.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT      # numbers line up on the right
     t.rows[3].cells[0].text = "{%tr endfor %}"
     fix_widths(t, widths)
     return t
