@@ -518,6 +518,8 @@ def init_cmd(ctx, category, year, output, source, force):
 @click.option("--pdf/--no-pdf", default=True, show_default=True, help="是否用 LibreOffice 转 PDF 并合并申报材料。")
 @click.option("--draft", is_flag=True, help="数据有错误时仍生成，每页标明“草稿”。")
 @click.option("--template", type=click.Path(dir_okay=False), help="使用自己的 DOCX 模板（生成前先检查模板）。")
+@click.option("--format", "edition", metavar="版本",
+              help="官方格式版本（默认按推荐年度选择；可选版本见 gmdocs template formats），如 2017、2024。")
 @click.option("--evaluator", type=click.Path(dir_okay=False), help="评价机构信息（第三方评价报告必需），见 examples/评价机构.yaml。")
 @click.option("--engagement", type=click.Path(dir_okay=False),
               help="本次评价的评价记录（第三方评价报告必需；受评价方须与申报数据一致），见 examples/评价记录-硅铁厂.yaml。")
@@ -526,7 +528,7 @@ def init_cmd(ctx, category, year, output, source, force):
 @click.option("--force", is_flag=True, help="覆盖已存在的输出文件。")
 @click.pass_context
 @handles_errors
-def build_cmd(ctx, file, out_dir, year, report, pdf, draft, template, evaluator, engagement, date_, force):
+def build_cmd(ctx, file, out_dir, year, report, pdf, draft, template, edition, evaluator, engagement, date_, force):
     """生成申报文件：检查 → 评分 → 填写报告模板 → 交叉核对 → 转 PDF → 合并为一个带书签的申报材料汇编。
 
     数据有错误时拒绝生成（加 --draft 则生成标明“草稿”的文件）；不加 --force 不覆盖已有文件。
@@ -536,10 +538,12 @@ def build_cmd(ctx, file, out_dir, year, report, pdf, draft, template, evaluator,
       gmdocs build examples/硅铁厂-申报数据.yaml -o 输出
       gmdocs build 申报数据.xlsx -o 输出 --report third-party --evaluator 评价机构.yaml --engagement 评价记录.yaml
       gmdocs build 申报数据.yaml -o 输出 --no-pdf --template 我的模板.docx
+      gmdocs build 申报数据.yaml -o 输出 --format 2017      # 用 2023 年度沿用的 2017 年格式
     """
     from .documents.build import build
     res = build(file, out_dir, _catalogue(ctx), year, report, pdf, force, draft, template, evaluator,
-                date_.date() if date_ else None, progress=lambda s: click.echo(s, err=True), engagement=engagement)
+                date_.date() if date_ else None, progress=lambda s: click.echo(s, err=True), engagement=engagement,
+                edition=edition)
     for w in res.warnings:
         click.echo(f"警告：{w}", err=True)
     click.echo(f"已交叉核对文档中的 {res.crosschecked} 个数值。", err=True)
@@ -553,6 +557,39 @@ def build_cmd(ctx, file, out_dir, year, report, pdf, draft, template, evaluator,
 @main.group(context_settings=CONTEXT)
 def template():
     """报告模板。"""
+
+
+@template.command("formats", context_settings=CONTEXT)
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON。")
+@handles_errors
+def template_formats(as_json):
+    """列出官方格式版本：适用年度、模板、章节，以及各部分格式的来源。
+
+    gmdocs build 按推荐年度自动选择版本，--format 可指定。
+
+    \b
+    示例：
+      gmdocs template formats
+      gmdocs template formats --json
+    """
+    from .documents.formats import KIND_NAMES, all_formats, flat_sections
+    from .catalogue.model import CATEGORY_NAMES
+    fmts = all_formats()
+    if as_json:
+        _echo_json([{"id": f.id, "category": f.category, "kind": f.kind, "name": f.name, "rounds": [f.first, f.last],
+                     "template": f.template.name, "required": list(f.required), "limits": f.limits,
+                     "sources": list(f.sources), "sections": flat_sections(f.sections)} for f in fmts])
+        return
+    for f in fmts:
+        click.echo(f"{CATEGORY_NAMES[f.category]}{KIND_NAMES[f.kind]}  --format {f.id}  {f.rounds_text}")
+        click.echo(f"  {f.name}")
+        heads = []
+        for s in flat_sections(f.sections):
+            heads.append(("　" if s["level"] > 1 else "") + s["title"] + ("（有基本要求时）" if s.get("when") == "gates" else ""))
+        click.echo("  章节：" + " / ".join(heads))
+        for src in f.sources:
+            click.echo(f"  · {src['part']}：{src['source']}")
+        click.echo("")
 
 
 @template.command("lint", context_settings=CONTEXT)

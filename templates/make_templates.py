@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Build the six DOCX report templates in this folder (run after changing the layout).
+"""Build the DOCX report templates listed in formats.yaml (run after changing the layout).
 
     python templates/make_templates.py
 
@@ -97,7 +97,7 @@ def setup(doc: Document) -> None:
     set_font(st["Normal"], BODY_FONT, 14)
     st["Normal"].paragraph_format.line_spacing = Pt(28)
     st["Normal"].paragraph_format.space_after = Pt(0)
-    for name, size in (("Heading 1", 16), ("Heading 2", 15)):
+    for name, size in (("Heading 1", 16), ("Heading 2", 15), ("Heading 3", 14)):
         s = st[name]
         set_font(s, HEAD_FONT, size, bold=False)
         s.font.color.rgb = None
@@ -199,7 +199,8 @@ def shade(cell, color="DDEBF7"):
 
 
 NUMERIC_COLUMNS = {"数值", "自评得分", "核定得分", "满分", "得分", "页数", "工业总产值（万元）", "工业增加值（万元）",
-                   "综合能耗申报值（tce）", "综合能耗折算值（tce）", "{{ doc.year_extra_label }}", "单位产品综合能耗"}
+                   "综合能耗申报值（tce）", "综合能耗折算值（tce）", "{{ doc.year_extra_label }}", "单位产品综合能耗",
+                   "直接排放（tCO₂）", "净购入电力和热力（tCO₂）", "合计（tCO₂）", "单位增加值排放（tCO₂/万元）"}
 
 
 def loop_table(doc, headers, cells, loop, widths, item="r"):
@@ -299,7 +300,12 @@ def page_break(doc):
     doc.add_paragraph(style="Normal").add_run().add_break(WD_BREAK.PAGE)
 
 
-def cover(doc, third_party: bool):
+# ---------------------------------------------------------------- front matter
+ISSUER = "工业和信息化部制"
+
+
+def cover(doc, rows):
+    """Cover as in the official forms: title, year, the named lines, 工业和信息化部制 and the date."""
     for _ in range(3):
         para(doc, style="Normal")
     p = doc.add_paragraph("{{ doc.title }}", style="Title")
@@ -307,39 +313,189 @@ def cover(doc, third_party: bool):
     para(doc, "（{{ doc.year }}年度）", style="Normal", align=WD_ALIGN_PARAGRAPH.CENTER, size=16, font=HEAD_FONT)
     for _ in range(4):
         para(doc, style="Normal")
-    rows = [("{{ doc.unit_label }}：", "{{ applicant.name }}")]
-    if third_party:
-        rows.append(("第三方评价机构：", "{{ evaluator.name }}"))
-    rows += [("统一社会信用代码：", "{{ applicant.uscc }}"), ("编制日期：", "{{ doc.date }}")]
     for label, expr in rows:
         p = para(doc, style="Normal", align=WD_ALIGN_PARAGRAPH.LEFT)
-        p.paragraph_format.left_indent = Cm(2.5)
+        p.paragraph_format.left_indent = Cm(2.0)
         r = p.add_run(label)
         set_font(r, HEAD_FONT, 15)
         r = p.add_run(expr)
         set_font(r, BODY_FONT, 15)
+    for _ in range(4):
+        para(doc, style="Normal")
+    para(doc, ISSUER, style="Normal", align=WD_ALIGN_PARAGRAPH.CENTER, size=15, font=HEAD_FONT)
+    para(doc, "{{ doc.date }}", style="Normal", align=WD_ALIGN_PARAGRAPH.CENTER, size=15, font=BODY_FONT)
+    tag(doc, "{%p if doc.draft_note %}")
+    para(doc, "{{ doc.draft_note }}", style="Normal", align=WD_ALIGN_PARAGRAPH.CENTER, size=14, font=HEAD_FONT)
+    tag(doc, "{%p endif %}")
+    page_break(doc)
+
+
+def fill_notes(doc):
+    """填写说明 of the self-evaluation forms (附件2-1)."""
+    para(doc, "填 写 说 明", style="Normal", align=WD_ALIGN_PARAGRAPH.CENTER, size=16, font=HEAD_FONT)
+    for t in ("一、申请单位应当准确、如实填报。",
+              "二、所属行业依据 GB/T 4754—2017《国民经济行业分类》填写；单位性质依据营业执照中的类型填写。",
+              "三、有关项目页面不够时，可加附页。",
+              "四、自评价报告应按照规定格式填写，并使用 A4 纸打印装订。"):
+        para(doc, t)
+    page_break(doc)
+
+
+def single_paragraph(cell):
+    """A merged cell keeps one paragraph (python-docx moves the merged cells' empty paragraphs into it)."""
+    for p in cell.paragraphs[1:]:
+        p._p.getparent().remove(p._p)
+    return cell
+
+
+def grid(doc, rows, widths=(3.5, 4.3, 3.5, 4.3)):
+    """The official 基本信息表 layout: label | value | label | value; a 2-tuple spans the row; ("#", text) is a part heading."""
+    t = doc.add_table(rows=0, cols=4)
+    t.style = doc.styles["Table Grid"]
+    t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for row in rows:
+        r = t.add_row()
+        cant_split(r)
+        for c in r.cells:
+            c.text = ""
+            c.paragraphs[0].style = doc.styles["gm table text"]
+        if row[0] == "#":
+            m = single_paragraph(r.cells[0].merge(r.cells[3]))
+            run = m.paragraphs[0].add_run(row[1])
+            set_font(run, HEAD_FONT, 10.5)
+            m.paragraphs[0].paragraph_format.keep_with_next = True      # a part heading stays with its rows
+            shade(m)
+            continue
+        cells = list(r.cells)
+        if len(row) == 2:
+            single_paragraph(cells[1].merge(cells[3]))
+            pairs = [(cells[0], row[0], cells[1], row[1])]
+        else:
+            pairs = [(cells[0], row[0], cells[1], row[1]), (cells[2], row[2], cells[3], row[3])]
+        for lc, label, vc, expr in pairs:
+            run = lc.paragraphs[0].add_run(label)
+            set_font(run, HEAD_FONT, 10.5)
+            shade(lc, "F2F2F2")
+            vc.paragraphs[0].add_run(expr)
+    fix_widths(t, widths)
+    return t
+
+
+def title_line(doc, text):
+    para(doc, text, style="Normal", align=WD_ALIGN_PARAGRAPH.CENTER, size=16, font=HEAD_FONT)
+
+
+def signature(doc, who):
+    """Signature lines, kept on the page of the pledge above them (never alone on the next page)."""
+    para(doc, style="Normal").paragraph_format.keep_with_next = True
+    p = para(doc, f"{who}签字：＿＿＿＿＿＿　　　（公章）", style="Normal", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    p.paragraph_format.keep_with_next = True
+    para(doc, "日期：　　年　　月　　日", style="Normal", align=WD_ALIGN_PARAGRAPH.RIGHT)
+
+
+SELF_PLEDGE = ("我单位郑重承诺：本次申报{{ doc.category_name }}所提交的相关数据和信息均真实、有效，近三年不存在推荐通知所列"
+               "不得申报的情形，愿接受并积极配合主管部门的监督抽查和核验。如有违反，愿承担由此产生的相应责任。")
+EVAL_PLEDGE_2024 = ("本机构承诺，已按规范完整的评价程序对受评价方进行了全面的评价，受评价方提交的材料真实有效，本评价报告客观公正，"
+                    "结论证据充分，真实、准确的反映了评价过程的发现，严谨的出具结论。本机构已充分了解评价报告的严肃性，"
+                    "评价过程若存在弄虚作假或故意隐瞒受评价方问题，本机构愿承担所有责任。")
+EVAL_PLEDGE_PARK = ("本机构承诺已对园区材料进行全面审核，保证园区数据真实有效，评价程序公正，评价结果客观。"
+                    "评价报告若存在弄虚作假，本机构愿承担责任。")
+
+ENTERPRISE_INFO = [
+    ("{{ doc.name_label }}", "{{ applicant.name }}"),
+    ("所属行业", "{{ applicant.industry_text }}", "统一社会信用代码", "{{ applicant.uscc }}"),
+    ("通讯地址", "{{ applicant.address }}"),
+    ("单位性质", "{{ boxes.nature }}"),
+    ("注册机关", "{{ applicant.registry }}", "注册资本", "{{ applicant.capital_text }}"),
+    ("成立日期", "{{ applicant.established }}", "有效期", "{{ applicant.valid_until }}"),
+    ("法定代表人", "{{ applicant.legal_rep }}", "邮编", "{{ applicant.postcode }}"),
+    ("申报工作联系部门", "{{ applicant.department }}", "联系人", "{{ applicant.contact }}"),
+    ("联系电话", "{{ applicant.phone }}", "手机", "{{ applicant.mobile }}"),
+    ("传真", "{{ applicant.fax }}", "电子邮箱", "{{ applicant.email }}"),
+    ("单位简介", "{{ applicant.profile }}"),
+]
+
+
+def self_front(doc, f):
+    cover(doc, [("申报单位：", "{{ applicant.name }}"), ("所在省市：", "{{ applicant.province }}")])
+    if f["category"] != "park":
+        fill_notes(doc)
+    title_line(doc, "基本信息表")
+    if f["category"] == "park":
+        grid(doc, [("园区名称", "{{ applicant.name }}"),
+                   ("园区级别", "{{ applicant.park_level }}", "园区类型", "{{ applicant.park_type }}"),
+                   ("通讯地址", "{{ applicant.address }}"),
+                   ("园区负责人", "{{ applicant.legal_rep }}", "管理机构", "{{ applicant.management_body }}"),
+                   ("联系人", "{{ applicant.contact }}", "联系电话", "{{ applicant.phone }}"),
+                   ("电子邮箱", "{{ applicant.email }}", "统一社会信用代码", "{{ applicant.uscc }}"),
+                   ("园区简介（不超过500字）", "{{ applicant.profile }}"),
+                   ("创建经验及成效（不超过1000字）", "{{ narrative.practices }}")])
+    else:
+        grid(doc, ENTERPRISE_INFO)
     para(doc, style="Normal")
-    p = para(doc, "{{ doc.draft_note }}", style="Normal", align=WD_ALIGN_PARAGRAPH.CENTER, size=14, font=HEAD_FONT)
-    p.add_run().add_break(WD_BREAK.PAGE)
+    para(doc, "材料真实性承诺：", style="Normal", size=14, font=HEAD_FONT).paragraph_format.keep_with_next = True
+    para(doc, SELF_PLEDGE).paragraph_format.keep_with_next = True
+    signature(doc, "法定代表人或单位负责人")
 
 
-SECTIONS: list[dict] = []      # the section map of the template being built: [{key, title, when}]
+def third_front(doc, f):
+    noun = {"factory": "工厂", "park": "园区", "supply-chain": "企业"}[f["category"]]
+    cover(doc, [(f"{noun}名称：", "{{ applicant.name }}"), ("第三方评价机构名称：", "{{ evaluator.name }}")])
+    title_line(doc, "基本信息表")
+    evaluator = [("第三方机构名称", "{{ evaluator.name }}"),
+                 ("第三方机构地址", "{{ evaluator.address }}"),
+                 ("机构法定代表人", "{{ evaluator.legal_rep }}", "法定代表人电话", "{{ evaluator.legal_rep_phone }}"),
+                 ("机构联系人", "{{ evaluator.contact }}", "联系人电话", "{{ evaluator.phone }}"),
+                 ("报告编制负责人", "{{ evaluator.author }}", "负责人电话", "{{ evaluator.author_phone }}")]
+    if f["category"] == "park":
+        rows = [("#", "一、园区基本信息"),
+                ("园区名称", "{{ applicant.name }}"),
+                ("园区地址", "{{ applicant.address }}"),
+                ("园区负责人", "{{ applicant.legal_rep }}", "负责人电话", "{{ applicant.phone }}"),
+                ("园区联系人", "{{ applicant.contact }}", "联系人电话", "{{ applicant.phone }}"),
+                ("电子邮箱", "{{ applicant.email }}", "传真", "{{ applicant.fax }}"),
+                ("管理机构", "{{ applicant.management_body }}", "统一社会信用代码", "{{ applicant.uscc }}"),
+                ("#", "二、第三方机构信息"), *evaluator,
+                ("报告审核人", "{{ evaluator.reviewer }}", "审核人电话", "{{ evaluator.reviewer_phone }}"),
+                ("#", "三、绿色园区评价结果"),
+                ("基本要求", "{{ boxes.gates }}"),
+                ("近三年评价得分", "{{ park_scores[0].label }} {{ park_scores[0].value }}　　{{ park_scores[1].label }} "
+                 "{{ park_scores[1].value }}　　{{ park_scores[2].label }} {{ park_scores[2].value }}")]
+        pledge = EVAL_PLEDGE_PARK
+    else:
+        rows = [("#", f"一、{noun}基本信息"),
+                (f"{noun}名称", "{{ applicant.name }}"),
+                (f"{noun}地址", "{{ applicant.address }}"),
+                ("所属行业", "{{ applicant.industry_text }}", "主要产品", "{{ applicant.main_products }}"),
+                ("单位性质", "{{ boxes.nature }}"),
+                ("统一社会信用代码", "{{ applicant.uscc }}", "法定代表人", "{{ applicant.legal_rep }}"),
+                ("申报工作联系部门", "{{ applicant.department }}", "联系人", "{{ applicant.contact }}"),
+                ("联系电话", "{{ applicant.phone }}", "电子邮箱", "{{ applicant.email }}"),
+                ("#", "二、第三方机构信息"), *evaluator,
+                ("#", "三、{{ doc.category_name }}评价结果"),
+                ("基本要求", "{{ boxes.gates }}", "指标得分", "{{ total.text }}"),
+                ("受评价方主要亮点", "{{ evaluator.highlights }}")]
+        pledge = EVAL_PLEDGE_2024
+    grid(doc, rows)
+    para(doc, style="Normal")
+    para(doc, pledge).paragraph_format.keep_with_next = True
+    signature(doc, "法定代表人" if f["category"] != "park" else "负责人")
+
+
+# ---------------------------------------------------------------- chapters (one block per section key)
+SECTIONS: list[dict] = []      # the section tree the template being built produced, checked against formats.yaml
+
+
+def heading(doc, key, title, level, new_page=False):
+    """A numbered heading; its number comes from the context (sec.<key>), so that a chapter left out leaves no gap."""
+    text = f"{{{{ sec.{key} }}}}、{title}" if level == 1 else f"{{{{ sec.{key} }}}}{title}"
+    h = doc.add_heading(text, level=level)
+    h.paragraph_format.page_break_before = new_page
 
 
 def h1(doc, text, new_page=False):
     h = doc.add_heading(text, level=1)
     h.paragraph_format.page_break_before = new_page
-
-
-def section(doc, key: str, title: str, new_page: bool = False, when: str = "always"):
-    """A numbered chapter: its number comes from the context (sec.<key>), so that a chapter left out
-    (`when` false for this application) leaves no gap in the numbering."""
-    SECTIONS.append({"key": key, "title": title, "when": when})
-    h1(doc, f"{{{{ sec.{key} }}}}、{title}", new_page=new_page)
-
-
-def h2(doc, text):
-    doc.add_heading(text, level=2)
 
 
 def bullet_loop(doc, loop, expr, empty_text=None, style="gm body"):
@@ -352,31 +508,6 @@ def bullet_loop(doc, loop, expr, empty_text=None, style="gm body"):
         tag(doc, "{%p endif %}")
 
 
-def indicator_sections(doc, third_party: bool):
-    tag(doc, "{%p for g in groups %}")
-    h2(doc, "{{ g.heading }}")
-    para(doc, "{{ g.summary }}")
-    if third_party:
-        loop_table(doc, ["编号", "指标", "数值", "单位", "证明材料", "自评得分", "核定得分", "评价说明"],
-                   ["{{ i.id }}", "{{ i.name }}", "{{ i.value }}", "{{ i.unit }}", "{{ i.evidence }}",
-                    "{{ i.self_points }}", "{{ i.evaluator_points }}", "{{ i.evaluator_note }}"],
-                   "g.indicators", [1.1, 3.2, 1.8, 1.6, 3.2, 1.3, 1.3, 2.1], item="i")
-    else:
-        loop_table(doc, ["编号", "指标", "结论", "数值", "单位", "证明材料", "自评得分", "数值来源"],
-                   ["{{ i.id }}", "{{ i.name }}", "{{ i.result }}", "{{ i.value }}", "{{ i.unit }}", "{{ i.evidence }}",
-                    "{{ i.self_points }}", "{{ i.note }}"],
-                   "g.indicators", [1.1, 3.2, 1.3, 1.8, 1.6, 3.2, 1.3, 2.1], item="i")
-    tag(doc, "{%p endfor %}")
-
-
-CN = "一二三四五六七八九十"
-
-
-def cn(i: int) -> str:
-    """Chinese ordinal for index i (0 → 一, 9 → 十, 10 → 十一)."""
-    return CN[i] if i < 10 else "十" + CN[i - 10]
-
-
 def narrative(doc, key: str, label: str | None = None):
     """The applicant's own words, one paragraph per line; a sub-label in bold when given."""
     tag(doc, f"{{%p if narrative.{key} %}}")
@@ -386,58 +517,218 @@ def narrative(doc, key: str, label: str | None = None):
     tag(doc, "{%p endif %}")
 
 
-def common_body(doc, category: str, third_party: bool, new_page: bool = False) -> None:
-    """Sections 基本情况 … 得分汇总."""
-    section(doc, "intro", "{{ doc.intro_heading }}", new_page=new_page)
-    para(doc, "{{ applicant.profile }}")
-    para(doc, "近三年主要经济与能源数据如下（综合能耗为当量值，按 GB/T 2589-2020 折标准煤；“折算值”按各能源品种实物量和折标准煤系数计算）：")
+def lead(doc, text):
+    """A sentence that introduces the table below it: kept on the same page as the table."""
+    p = para(doc, text)
+    p.paragraph_format.keep_with_next = True
+    return p
+
+
+def chart(doc, expr, caption):
+    tag(doc, f"{{%p if {expr} %}}")
+    p = para(doc, f"{{{{ {expr} }}}}", style="Normal", align=WD_ALIGN_PARAGRAPH.CENTER)
+    p.paragraph_format.keep_with_next = True
+    p.paragraph_format.line_spacing = 1.0          # the body's exact 28 pt line height would clip the picture
+    para(doc, caption, style="gm table text", align=WD_ALIGN_PARAGRAPH.CENTER)
+    tag(doc, "{%p endif %}")
+
+
+def years_table(doc):
+    lead(doc, "近三年主要经济与能源数据如下（综合能耗为当量值，按 GB/T 2589-2020 折标准煤；“折算值”按各能源品种实物量和折标准煤系数计算）：")
     loop_table(doc, ["年份", "工业总产值（万元）", "工业增加值（万元）", "综合能耗申报值（tce）", "综合能耗折算值（tce）", "{{ doc.year_extra_label }}"],
                ["{{ r.year }}", "{{ r.output_value }}", "{{ r.value_added }}", "{{ r.energy_total }}", "{{ r.energy_computed }}",
                 "{{ r.extra }}"], "years", [1.8, 2.8, 2.8, 3.0, 3.0, 2.2])
-    if not third_party:
-        section(doc, "creation", f"{CATEGORY[category]}创建情况")
-        narrative(doc, "creation")
-        narrative(doc, "practices", "主要做法")
-        narrative(doc, "highlights", "亮点")
-    section(doc, "basis", "评价依据")
-    para(doc, "{{ basis.text }}")
-    bullet_loop(doc, "basis.documents", "{{ x }}")
-    section(doc, "exclusions", "否决条件核查")
+
+
+def b_intro(doc, f, level):
+    para(doc, "{{ applicant.profile }}")
+    if f["kind"] == "third-party" or f["category"] == "park":
+        para(doc, "{{ overview }}")
+    years_table(doc)
+    chart(doc, "charts.energy_trend", "图 近三年综合能耗和二氧化碳排放量")
+
+
+def b_overview(doc, f, level):
+    para(doc, "{{ overview }}")
+    para(doc, "{{ applicant.profile }}")
+    years_table(doc)
+    chart(doc, "charts.energy_trend", "图 近三年综合能耗和二氧化碳排放量")
+
+
+def b_creation(doc, f, level):
+    narrative(doc, "creation")
+    narrative(doc, "practices", "主要做法")
+    narrative(doc, "highlights", "亮点")
+
+
+def b_content(doc, f, level):
+    para(doc, "评价组按以下内容对受评价方进行评价，并对其自评价报告中的相关内容逐项核实。")
+
+
+def b_exclusions(doc, f, level):
     para(doc, "{{ exclusions_summary }}")
     tag(doc, "{%p if exclusions %}")
     loop_table(doc, ["编号", "不得申报的情形（近三年）", "声明"], ["{{ r.id }}", "{{ r.text }}", "{{ r.answer }}"],
                "exclusions", [1.4, 11.6, 2.6])
     tag(doc, "{%p endif %}")
-    tag(doc, "{%p if sec.gates %}")
-    section(doc, "gates", "基本要求符合情况", when="gates")
-    para(doc, "{{ gates_summary }}")
+
+
+def gates_table(doc):
     loop_table(doc, ["编号", "基本要求", "结论", "证明材料"],
                ["{{ r.id }}", "{{ r.text }}", "{{ r.result }}", "{{ r.evidence }}"], "gates", [1.4, 9.0, 1.8, 3.4])
-    tag(doc, "{%p endif %}")
-    section(doc, "indicators", "评价指标" + ("核查与评分" if third_party else "自评价"))
+
+
+def b_gates(doc, f, level):
+    lead(doc, "{{ gates_summary }}")
+    gates_table(doc)
+
+
+def indicator_table(doc, third_party):
+    if third_party:
+        loop_table(doc, ["编号", "指标", "数值", "单位", "证明材料", "自评得分", "核定得分", "评价说明"],
+                   ["{{ i.id }}", "{{ i.name }}", "{{ i.value }}", "{{ i.unit }}", "{{ i.evidence }}",
+                    "{{ i.self_points }}", "{{ i.evaluator_points }}", "{{ i.evaluator_note }}"],
+                   "g.indicators", [1.1, 3.2, 1.8, 1.6, 3.2, 1.3, 1.3, 2.1], item="i")
+    else:
+        loop_table(doc, ["编号", "指标", "结论", "数值", "单位", "证明材料索引", "自评得分", "数值来源"],
+                   ["{{ i.id }}", "{{ i.name }}", "{{ i.result }}", "{{ i.value }}", "{{ i.unit }}", "{{ i.evidence }}",
+                    "{{ i.self_points }}", "{{ i.note }}"],
+                   "g.indicators", [1.1, 3.2, 1.3, 1.8, 1.6, 3.2, 1.3, 2.1], item="i")
+
+
+def b_indicators(doc, f, level):
     para(doc, "{{ scoring_intro }}")
-    indicator_sections(doc, third_party)
-    if category == "factory":
-        section(doc, "energy", "能源消费与能效对标")
-        para(doc, "各能源品种近三年实物消费量及折标准煤系数（GB/T 2589-2020，{{ energy_basis }}）：")
-        loop_table(doc, ["能源品种", "单位", "{{ year_labels[0] }}", "{{ year_labels[1] }}", "{{ year_labels[2] }}", "折标系数"],
-                   ["{{ r.carrier }}", "{{ r.unit }}", "{{ r.y1 }}", "{{ r.y2 }}", "{{ r.y3 }}", "{{ r.coefficient }}"],
-                   "energy", [2.8, 2.0, 2.6, 2.6, 2.6, 3.0])
-        tag(doc, "{%p if benchmarks %}")
-        para(doc, "{{ benchmark_intro }}")
-        loop_table(doc, ["产品", "依据文件", "年份", "单位产品综合能耗", "对标值", "结论"],
-                   ["{{ r.product }}", "{{ r.document }}", "{{ r.year }}", "{{ r.value }}", "{{ r.levels }}", "{{ r.position }}"],
-                   "benchmarks", [2.2, 3.4, 1.4, 2.6, 4.0, 2.0])
-        tag(doc, "{%p endif %}")
-    section(doc, "summary", "得分汇总")
+    tag(doc, "{%p for g in groups %}")
+    sub = min(level + 1, 3)
+    doc.add_heading("{{ g.number }}" if sub == 3 else "{{ g.heading }}", level=sub)
+    lead(doc, "{{ g.summary }}")
+    indicator_table(doc, f["kind"] == "third-party")
+    tag(doc, "{%p endfor %}")
+    chart(doc, "charts.indicators", "图 定量指标与基准值、引领值")
+
+
+def b_energy(doc, f, level):
+    lead(doc, "各能源品种近三年实物消费量及折标准煤系数（GB/T 2589-2020，{{ energy_basis }}）：")
+    loop_table(doc, ["能源品种", "单位", "{{ year_labels[0] }}", "{{ year_labels[1] }}", "{{ year_labels[2] }}", "折标系数"],
+               ["{{ r.carrier }}", "{{ r.unit }}", "{{ r.y1 }}", "{{ r.y2 }}", "{{ r.y3 }}", "{{ r.coefficient }}"],
+               "energy", [2.8, 2.0, 2.6, 2.6, 2.6, 3.0])
+    tag(doc, "{%p if carbon %}")
+    lead(doc, "{{ carbon_intro }}")
+    loop_table(doc, ["年份", "直接排放（tCO₂）", "净购入电力和热力（tCO₂）", "合计（tCO₂）", "单位增加值排放（tCO₂/万元）"],
+               ["{{ r.year }}", "{{ r.fuel }}", "{{ r.power }}", "{{ r.total }}", "{{ r.intensity }}"],
+               "carbon", [1.8, 3.4, 3.8, 3.0, 3.6])
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if benchmarks %}")
+    lead(doc, "{{ benchmark_intro }}")
+    loop_table(doc, ["产品", "依据文件", "年份", "单位产品综合能耗", "对标值", "结论"],
+               ["{{ r.product }}", "{{ r.document }}", "{{ r.year }}", "{{ r.value }}", "{{ r.levels }}", "{{ r.position }}"],
+               "benchmarks", [2.2, 3.4, 1.4, 2.6, 4.0, 2.0])
+    tag(doc, "{%p for c in charts.benchmarks %}")
+    p = para(doc, "{{ c.image }}", style="Normal", align=WD_ALIGN_PARAGRAPH.CENTER)
+    p.paragraph_format.keep_with_next = True
+    p.paragraph_format.line_spacing = 1.0
+    para(doc, "{{ c.caption }}", style="gm table text", align=WD_ALIGN_PARAGRAPH.CENTER)
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
+
+
+def summary_tables(doc, third_party):
+    lead(doc, "各一级指标得分汇总如下：")
     if third_party:
         loop_table(doc, ["一级指标", "满分", "自评得分", "核定得分"],
                    ["{{ r.name }}", "{{ r.max }}", "{{ r.self }}", "{{ r.evaluator }}"], "group_rows", [6.0, 3.2, 3.2, 3.2])
-        kv_table(doc, [("指标得分", "{{ total.text }}"), ("基本要求", "{{ total.gates }}")])
     else:
         loop_table(doc, ["一级指标", "满分", "自评得分"],
                    ["{{ r.name }}", "{{ r.max }}", "{{ r.self }}"], "group_rows", [7.6, 4.0, 4.0])
-        kv_table(doc, [("指标得分", "{{ total.text }}"), ("基本要求", "{{ total.gates }}")])
+    kv_table(doc, [("指标得分", "{{ total.text }}"), ("基本要求", "{{ total.gates }}")])
+
+
+def b_conclusion(doc, f, level):
+    third = f["kind"] == "third-party"
+    para(doc, "{{ conclusion }}")
+    if third:
+        para(doc, "{{ evaluator.opinion }}")
+    if not (third and f["category"] == "park"):
+        summary_tables(doc, third)
+
+
+def b_next(doc, f, level):
+    narrative(doc, "problems", "存在问题")
+    narrative(doc, "next_steps", "下一步工作")
+
+
+def b_process(doc, f, level):
+    lead(doc, "评价组成员：{{ evaluator.members }}。现场评价日期：{{ evaluator.site_visit }}。评价工作按以下步骤进行：")
+    bullet_loop(doc, "evaluator.process", "{{ x }}")
+
+
+def b_findings(doc, f, level):
+    bullet_loop(doc, "evaluator.findings", "{{ x }}", "评价组核查未发现需要说明的问题。")
+
+
+def b_suggestions(doc, f, level):
+    bullet_loop(doc, "evaluator.suggestions", "{{ x }}", "无。")
+
+
+def b_references(doc, f, level):
+    bullet_loop(doc, "basis.documents", "{{ x }}")
+    para(doc, "受评价方提供的证明材料及其在申报材料汇编中的页码见“附：证明材料清单”。")
+
+
+def b_qualification(doc, f, level):
+    para(doc, "本机构资质符合性证明材料附于申报材料汇编之后：")
+    bullet_loop(doc, "evaluator.qualifications", "{{ x }}")
+
+
+def b_practices(doc, f, level):
+    para(doc, "园区为推动绿色园区建设或改造所采取的主要做法：")
+    narrative(doc, "creation")
+    narrative(doc, "practices")
+
+
+def b_highlights(doc, f, level):
+    para(doc, "{{ evaluator.highlights }}")
+
+
+def b_problems(doc, f, level):
+    bullet_loop(doc, "evaluator.findings", "{{ x }}", "评价组核查未发现需要说明的问题。")
+    narrative(doc, "problems", "园区自评价中提出的问题")
+
+
+BLOCKS = {"intro": b_intro, "overview": b_overview, "creation": b_creation, "content": b_content,
+          "exclusions": b_exclusions, "gates": b_gates, "indicators": b_indicators, "energy": b_energy,
+          "conclusion": b_conclusion, "next": b_next, "process": b_process, "findings": b_findings,
+          "suggestions": b_suggestions, "references": b_references, "qualification": b_qualification,
+          "practices": b_practices, "highlights": b_highlights, "problems": b_problems}
+
+
+def body(doc, f, sections, level=1):
+    for i, s in enumerate(sections):
+        SECTIONS.append({"key": s["key"], "title": s["title"], "level": level})
+        guarded = s.get("when", "always") != "always"
+        if guarded:
+            tag(doc, f"{{%p if sec.{s['key']} %}}")
+        heading(doc, s["key"], s["title"], level, new_page=(level == 1 and i == 0))
+        BLOCKS[s["key"]](doc, f, level)
+        body(doc, f, s.get("children") or [], level + 1)
+        if guarded:
+            tag(doc, "{%p endif %}")
+
+
+def park_annex(doc):
+    """附表 of the 2018 park third-party format: 基本要求 and indicators, as checked by the evaluator."""
+    tag(doc, "{%p if gates %}")
+    h1(doc, "附表1　基本要求第三方评价表", new_page=True)
+    gates_table(doc)
+    tag(doc, "{%p endif %}")
+    h1(doc, "附表{{ doc.annex_indicators }}　评价指标第三方评价表")
+    lead(doc, "{{ scoring_intro }}")
+    tag(doc, "{%p for g in groups %}")
+    doc.add_heading("{{ g.heading }}", level=2)
+    lead(doc, "{{ g.summary }}")
+    indicator_table(doc, True)
+    tag(doc, "{%p endfor %}")
+    summary_tables(doc, True)
 
 
 def evidence_index(doc):
@@ -446,105 +737,46 @@ def evidence_index(doc):
     loop_table(doc, ["序号", "对应条目", "证明材料", "汇编页码"], ["{{ r.n }}", "{{ r.item }}", "{{ r.evidence }}", "{{ r.pages }}"],
                "evidence", [1.3, 4.6, 7.5, 2.2])
     tag(doc, "{%p if attachments %}")
-    para(doc, "随附文件（页码为申报材料汇编正文页码）：")
+    lead(doc, "随附文件（页码为申报材料汇编正文页码）：")
     loop_table(doc, ["序号", "文件", "页数", "汇编页码"], ["{{ r.n }}", "{{ r.name }}", "{{ r.count }}", "{{ r.pages }}"],
                "attachments", [1.3, 9.4, 2.2, 2.7])
     tag(doc, "{%p endif %}")
 
 
-def self_report(category: str) -> Document:
+def make(f) -> Document:
     doc = Document()
     setup(doc)
     footer_page_numbers(doc)
-    cover(doc, third_party=False)
-    para(doc, "基本信息表", style="Normal", align=WD_ALIGN_PARAGRAPH.CENTER, size=16, font=HEAD_FONT)
-    loop_table(doc, ["项目", "内容"], ["{{ r.label }}", "{{ r.value }}"], "info_rows", [4.5, 11.1])
-    para(doc, style="Normal")
-    para(doc, "材料真实性承诺", style="Normal", align=WD_ALIGN_PARAGRAPH.CENTER, size=16, font=HEAD_FONT)
-    para(doc, "本单位承诺：所填报的数据和提交的材料真实、准确、有效，近三年不存在推荐通知所列不得申报的情形；"
-              "愿意接受主管部门的监督检查和抽查。如有不实，愿承担相应责任。")
-    para(doc, style="Normal")
-    para(doc, "法定代表人（签字）：＿＿＿＿＿＿　　　单位（盖章）", style="Normal", align=WD_ALIGN_PARAGRAPH.RIGHT)
-    para(doc, "年　　月　　日", style="Normal", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    (self_front if f["kind"] == "self" else third_front)(doc, f)
     toc(doc)
-    common_body(doc, category, third_party=False, new_page=True)
-    section(doc, "conclusion", "自评价结论")
-    para(doc, "{{ conclusion }}")
-    section(doc, "next", "存在问题和下一步工作")
-    narrative(doc, "problems", "存在问题")
-    narrative(doc, "next_steps", "下一步工作")
+    body(doc, f, f["sections"])
+    if f["kind"] == "third-party" and f["category"] == "park":
+        park_annex(doc)
     evidence_index(doc)
     return doc
 
 
-def third_party_report(category: str) -> Document:
-    doc = Document()
-    setup(doc)
-    footer_page_numbers(doc)
-    cover(doc, third_party=True)
-    para(doc, "基本信息表", style="Normal", align=WD_ALIGN_PARAGRAPH.CENTER, size=16, font=HEAD_FONT)
-    para(doc, "（一）{{ doc.unit_label }}基本信息", style="Normal", size=14, font=HEAD_FONT)
-    loop_table(doc, ["项目", "内容"], ["{{ r.label }}", "{{ r.value }}"], "info_rows", [4.5, 11.1])
-    para(doc, "（二）第三方评价机构信息", style="Normal", size=14, font=HEAD_FONT)
-    loop_table(doc, ["项目", "内容"], ["{{ r.label }}", "{{ r.value }}"], "evaluator_rows", [4.5, 11.1])
-    para(doc, "（三）评价结果", style="Normal", size=14, font=HEAD_FONT)
-    kv_table(doc, [("基本要求", "{{ total.gates }}"), ("指标得分", "{{ total.text }}"), ("主要亮点", "{{ evaluator.highlights }}")])
-    para(doc, style="Normal")
-    para(doc, "第三方评价机构承诺", style="Normal", align=WD_ALIGN_PARAGRAPH.CENTER, size=16, font=HEAD_FONT)
-    para(doc, "本机构承诺：已按《绿色制造第三方评价工作要求》完成评价程序，对受评价方提交的材料进行了充分核查，"
-              "评价报告内容客观、真实、准确；如存在弄虚作假或故意隐瞒受评价方问题，愿承担相应责任。")
-    para(doc, "法定代表人（签字）：＿＿＿＿＿＿　　　机构（盖章）", style="Normal", align=WD_ALIGN_PARAGRAPH.RIGHT)
-    para(doc, "年　　月　　日", style="Normal", align=WD_ALIGN_PARAGRAPH.RIGHT)
-    toc(doc)
-    section(doc, "overview", "概述", new_page=True)
-    para(doc, "{{ overview }}")
-    section(doc, "process", "评价过程和方法")
-    bullet_loop(doc, "evaluator.process", "{{ x }}")
-    common_body(doc, category, third_party=True)
-    section(doc, "findings", "现场核查发现")
-    bullet_loop(doc, "evaluator.findings", "{{ x }}", "评价组现场核查未发现需要说明的问题。")
-    section(doc, "conclusion", "评价结论")
-    para(doc, "{{ conclusion }}")
-    para(doc, "{{ evaluator.opinion }}")
-    section(doc, "suggestions", "建议")
-    bullet_loop(doc, "evaluator.suggestions", "{{ x }}", "无。")
-    section(doc, "references", "参考文件")
-    bullet_loop(doc, "basis.documents", "{{ x }}")
-    para(doc, "受评价方提供的证明材料见附：证明材料清单。")
-    section(doc, "qualification", "第三方机构资质符合性证明材料")
-    para(doc, "本机构资质证明材料附于申报材料汇编之后：")
-    bullet_loop(doc, "evaluator.qualifications", "{{ x }}", "（待附）")
-    evidence_index(doc)
-    return doc
-
-
-FILES = {
-    ("factory", "self"): "绿色工厂自评价报告.docx",
-    ("park", "self"): "绿色工业园区自评价报告.docx",
-    ("supply-chain", "self"): "绿色供应链管理企业自评价报告.docx",
-    ("factory", "third-party"): "绿色工厂第三方评价报告.docx",
-    ("park", "third-party"): "绿色工业园区第三方评价报告.docx",
-    ("supply-chain", "third-party"): "绿色供应链管理企业第三方评价报告.docx",
-}
+def _flatten(sections, level=1):
+    out = []
+    for s in sections:
+        out.append({"key": s["key"], "title": s["title"], "level": level})
+        out += _flatten(s.get("children") or [], level + 1)
+    return out
 
 
 def main() -> int:
     import yaml
-    maps = {}
-    for (category, kind), name in FILES.items():
+    formats = yaml.safe_load((HERE / "formats.yaml").read_text(encoding="utf-8"))["formats"]
+    for f in formats:
         SECTIONS.clear()
-        doc = self_report(category) if kind == "self" else third_party_report(category)
-        maps[name] = {"category": category, "kind": kind, "sections": list(SECTIONS)}
-        doc.core_properties.title = name[:-5]
+        doc = make(f)
+        assert SECTIONS == _flatten(f["sections"]), f["template"]
+        path = HERE / f["template"]
+        path.parent.mkdir(exist_ok=True)
+        doc.core_properties.title = path.stem
         doc.core_properties.author = ""          # set to the applicant or evaluator when a report is built
-        doc.save(HERE / name)
-        print(f"wrote {name}")
-    header = ("# 报告模板的章节表（section map）：每个模板的一级章节按顺序列出；章节编号由 gmdocs 按 when 条件\n"
-              "# 计算（when: always 总是出现；gates 评价体系有基本要求时出现），省略的章节不留空号。\n"
-              "# 新一年的官方格式：新模板 + 本表中它的一项（模板中一级标题写成 {{ sec.<key> }}、标题）。\n")
-    (HERE / "sections.yaml").write_text(header + yaml.safe_dump(maps, allow_unicode=True, sort_keys=False),
-                                        encoding="utf-8")
-    print("wrote sections.yaml")
+        doc.save(path)
+        print(f"wrote {f['template']}")
     return 0
 
 

@@ -157,4 +157,6 @@ def test_every_data_folder_is_installed_by_a_non_editable_install():
     targets = dict(cfg["options.data_files"])
     for folder in sorted(p for p in (root / "standards").iterdir() if p.is_dir()):
         assert f"share/gmdocs/standards/{folder.name}" in targets, folder.name
-    assert "sections.yaml" in targets["share/gmdocs/templates"]
+    assert "formats.yaml" in targets["share/gmdocs/templates"]
+    for folder in sorted(p for p in (root / "templates").iterdir() if p.is_dir()):
+        assert targets[f"share/gmdocs/templates/{folder.name}"].strip() == f"templates/{folder.name}/*.docx"

@@ -34,6 +34,18 @@ COMMON = (
     FieldSpec("contact", "联系人", "text"),
     FieldSpec("phone", "联系电话", "text"),
     FieldSpec("email", "电子邮箱", "text", required=False),
+    FieldSpec("province", "所在省市", "text", required=False, help="如 安徽省合肥市（官方表格封面必填）"),
+    FieldSpec("postcode", "邮编", "text", required=False),
+    FieldSpec("department", "申报工作联系部门", "text", required=False),
+    FieldSpec("mobile", "手机", "text", required=False),
+    FieldSpec("fax", "传真", "text", required=False),
+)
+
+# 营业执照上的登记事项（官方基本信息表的栏目）
+LICENCE = (
+    FieldSpec("registry", "注册机关", "text", required=False, help="营业执照上的登记机关"),
+    FieldSpec("capital", "注册资本", "number", required=False, unit="万元"),
+    FieldSpec("valid_until", "有效期", "text", required=False, help="营业期限，如 长期 或 2045-06-30"),
 )
 
 FACTORY = COMMON + (
@@ -43,7 +55,7 @@ FACTORY = COMMON + (
     FieldSpec("main_products", "主要产品", "text"),
     FieldSpec("established", "成立日期", "date", required=False, help="YYYY-MM-DD"),
     FieldSpec("profile", "单位简介", "text", required=False, help="主营业务、生产情况、所获荣誉"),
-)
+) + LICENCE
 
 PARK = COMMON + (
     FieldSpec("park_level", "园区级别", "choice", choices=PARK_LEVELS, help="须为省级及以上"),
@@ -56,6 +68,9 @@ PARK = COMMON + (
     FieldSpec("enterprises", "入驻工业企业数量", "int", required=False, unit="家"),
     FieldSpec("green_factories", "园区内绿色工厂数量", "int", required=False, unit="家"),
     FieldSpec("profile", "园区简介", "text", required=False, help="不超过500字"),
+    FieldSpec("score_year1", "第1年评价得分", "number", required=False, unit="分",
+              help="第三方评价报告“近三年评价得分”：评价年度前两年的得分（第3年为本次评价得分）"),
+    FieldSpec("score_year2", "第2年评价得分", "number", required=False, unit="分", help="评价年度前一年的得分"),
 )
 
 SUPPLY_CHAIN = COMMON + (
@@ -67,7 +82,7 @@ SUPPLY_CHAIN = COMMON + (
     FieldSpec("green_suppliers", "其中绿色工厂数量", "int", required=False, unit="家"),
     FieldSpec("epr_pilot", "汽车产品生产者责任延伸试点企业", "bool", required=False, choices=YES_NO),
     FieldSpec("profile", "单位简介", "text", required=False),
-)
+) + LICENCE
 
 INFO_FIELDS = {"factory": FACTORY, "park": PARK, "supply-chain": SUPPLY_CHAIN}
 

@@ -16,19 +16,19 @@ from ..catalogue.load import Catalogue
 from ..catalogue.yamlsrc import LDict, read_yaml
 from ..errors import EXIT_BAD_INPUT, EXIT_PROBLEMS, GmdocsError, Problem
 from ..evaluate.checks import check_and_score
-from ..paths import templates_dir
 from .context import TITLES, build_context
 
 # The evaluator's firm (reusable for every engagement) …
 EVALUATOR_KEYS = {"机构名称": "name", "统一社会信用代码": "uscc", "地址": "address", "法定代表人": "legal_rep",
-                  "联系人": "contact", "联系电话": "phone", "资质材料": "qualifications"}
+                  "法定代表人电话": "legal_rep_phone", "联系人": "contact", "联系电话": "phone",
+                  "资质材料": "qualifications"}
 # … and one engagement: the evaluator's own words about one applicant.
 ENGAGEMENT_KEYS = {"受评价方名称": "applicant_name", "受评价方统一社会信用代码": "applicant_uscc",
-                   "报告编写人": "author", "报告审核人": "reviewer", "评价组成员": "members", "现场评价日期": "site_visit",
+                   "报告编写人": "author", "报告编写人电话": "author_phone", "报告审核人": "reviewer",
+                   "报告审核人电话": "reviewer_phone", "评价组成员": "members", "现场评价日期": "site_visit",
                    "主要亮点": "highlights", "评价过程": "process", "现场核查发现": "findings", "结论意见": "opinion",
                    "建议": "suggestions"}
-ENGAGEMENT_REQUIRED = ("applicant_name", "applicant_uscc", "highlights", "process", "opinion")
-HIGHLIGHTS_MAX = 100          # 受评价方主要亮点（不超过100字）, 2024 third-party report format
+ENGAGEMENT_REQUIRED = ("applicant_name", "applicant_uscc")     # the rest: per official format (templates/formats.yaml)
 PACKAGE_NAME = "申报材料汇编.pdf"
 INTERNAL_NAME = "评价说明（内部）.xlsx"
 
@@ -41,6 +41,7 @@ class BuildResult:
     crosschecked: int = 0
     pages: int | None = None
     bookmarks: list[str] = field(default_factory=list)
+    format: object = None          # the official format edition used (formats.Format)
 
 
 def _read_mapping(path: str | Path, what: str, keys: dict[str, str]) -> tuple[Path, LDict, dict, list[Problem]]:
@@ -112,10 +113,6 @@ def load_engagement(path: str | Path, app, cat: Catalogue, draft: bool = False) 
     if out.get("applicant_uscc") and not _same_code(out["applicant_uscc"], app.get("uscc")):
         problems.append(Problem(str(p), data.line_of("受评价方统一社会信用代码"), "受评价方统一社会信用代码",
                                 f"评价记录写的是 {out['applicant_uscc']}，申报数据是 {app.get('uscc')}：这份评价记录不属于本申报单位"))
-    hl = str(out.get("highlights") or "")
-    if len(hl) > HIGHLIGHTS_MAX:
-        problems.append(Problem(str(p), data.line_of("主要亮点"), "主要亮点",
-                                f"不超过 {HIGHLIGHTS_MAX} 字（2024年起第三方评价报告格式），现有 {len(hl)} 字"))
     missing = [labels[k] for k in ENGAGEMENT_REQUIRED if not out.get(k)]
     if missing and not draft:
         problems.append(Problem(str(p), data.line, "", "第三方评价报告必填的内容未填写：" + "、".join(missing)))
@@ -174,17 +171,37 @@ def write_internal(path: Path, rep, ev) -> Path:
     return write_tables(path, sheets, True, notes)
 
 
-def section_map(template: Path, category: str, kind: str) -> list[dict]:
-    """The template's chapters (templates/sections.yaml); a user template without an entry uses the shipped one's."""
-    data, probs = read_yaml(templates_dir() / "sections.yaml", "sections.yaml")
-    if data is None or not isinstance(data, dict):
-        raise GmdocsError("模板章节表 sections.yaml 无法读取", EXIT_BAD_INPUT, probs)
-    entry = data.get(template.name) or data.get(default_template(category, kind).name) or {}
-    return list(entry.get("sections") or [])
+def form_problems(fmt, app, ev_info: dict | None, evaluator_files: tuple[str, str] = ("", "")) -> list[Problem]:
+    """The fields the official form asks for (formats.yaml `required`) that are empty, and texts over its limits."""
+    from ..application.spec import INFO_FIELDS, NARRATIVE
+    labels = {s.id: s.label for s in INFO_FIELDS[app.category]}
+    nar = {nid: label for nid, label, _, _ in NARRATIVE}
+    firm = {v: k for k, v in EVALUATOR_KEYS.items()}
+    eng = {v: k for k, v in ENGAGEMENT_KEYS.items()}
+    where_app = str(app.loc or app.source)
 
-
-def default_template(category: str, kind: str) -> Path:
-    return templates_dir() / f"{TITLES[(category, kind)]}.docx"
+    def look(ref: str):
+        part, _, key = ref.partition(".")
+        if part == "applicant":
+            return app.get(key), where_app, f"基本信息/{labels.get(key, key)}"
+        if part == "narrative":
+            f = app.narrative.get(key)
+            return (f.value if f else None), where_app, f"情况说明/{nar.get(key, key)}"
+        if part == "evaluator":
+            if key in eng:
+                return (ev_info or {}).get(key), evaluator_files[1] or "评价记录（--engagement）", eng[key]
+            return (ev_info or {}).get(key), evaluator_files[0] or "评价机构信息（--evaluator）", firm.get(key, key)
+        return None, where_app, ref
+    out = []
+    for ref in fmt.required:
+        value, where, label = look(ref)
+        if value is None or (isinstance(value, (str, list)) and not value):
+            out.append(Problem(where, None, label, f"{fmt.name}要求填写此项，未填写"))
+    for ref, limit in fmt.limits.items():
+        value, where, label = look(ref)
+        if isinstance(value, str) and len(value.strip()) > int(limit):
+            out.append(Problem(where, None, label, f"{fmt.name}要求不超过 {limit} 字，现有 {len(value.strip())} 字"))
+    return out
 
 
 def _headings(docx: Path) -> list[tuple[str, int]]:
@@ -260,7 +277,8 @@ def _toc_pdf_maker(work: Path, title: str):
 def build(path: str | Path, out_dir: str | Path, cat: Catalogue, year: int | None = None, report: str = "self",
           pdf: bool = True, force: bool = False, draft: bool = False, template: str | Path | None = None,
           evaluator: str | Path | None = None, today: dt.date | None = None,
-          progress: Callable[[str], None] = lambda s: None, engagement: str | Path | None = None) -> BuildResult:
+          progress: Callable[[str], None] = lambda s: None, engagement: str | Path | None = None,
+          edition: str | None = None) -> BuildResult:
     from .crosscheck import crosscheck
     from .lint import lint_template
     from .pdf import Part, draft_watermark, package, stamp_draft, to_pdf
@@ -319,9 +337,23 @@ def build(path: str | Path, out_dir: str | Path, cat: Catalogue, year: int | Non
     if window and not (window[0] <= today <= window[1]):
         result.warnings.append(f"编制日期 {today.isoformat()} 不在 {rep.selection.year} 年度推荐工作的期间"
                                f"（{window[0].isoformat()} 至 {window[1].isoformat()}）内，可用 --date 指定。")
-    tpl = Path(template) if template else default_template(app.category, kind)
-    if not tpl.is_file():
-        raise GmdocsError(f"模板文件不存在：{tpl}", EXIT_BAD_INPUT)
+    from .formats import choose, for_template
+    if template:
+        tpl = Path(template)
+        if not tpl.is_file():
+            raise GmdocsError(f"模板文件不存在：{tpl}", EXIT_BAD_INPUT)
+        fmt = choose(app.category, kind, rep.selection.year, edition) if edition else \
+            for_template(tpl, app.category, kind, rep.selection.year)
+    else:
+        fmt = choose(app.category, kind, rep.selection.year, edition)
+        tpl = fmt.template
+    result.format = fmt
+    progress(f"格式：{fmt.name}")
+    missing = form_problems(fmt, app, ev_info, (str(evaluator or ""), str(engagement or "")))
+    if missing and not draft:
+        raise GmdocsError(f"{fmt.name}要求的 {len(missing)} 项内容未填写或超出字数，未生成报告（补齐后重试，或加 --draft 先生成草稿）：",
+                          EXIT_PROBLEMS, missing)
+    result.warnings += [str(p) for p in missing]
     progress(f"检查模板 {tpl.name}…")
     lint = lint_template(tpl)
     if lint:
@@ -340,11 +372,17 @@ def build(path: str | Path, out_dir: str | Path, cat: Catalogue, year: int | Non
         att_pages = [(name, check_attachment(path, name)) for name, path in att_parts]
         report_pages: list[int | None] = [None]
 
-        sections = section_map(tpl, app.category, kind)
+        sections = list(fmt.sections)
+        progress("绘制图表…")
+        from .charts import report_charts
+        drawn = report_charts(app, ev, work)
+        charts = {"energy_trend": drawn.get("energy_trend"),
+                  "benchmarks": [{"image": c, "caption": c.caption} for k, c in sorted(drawn.items())
+                                 if k.startswith("benchmark")]}
 
         def ctx(toc):
             return build_context(app, rep, ev, cat, kind, ev_info, today, draft, toc,
-                                 attachment_rows(att_pages, report_pages[0]), sections)
+                                 attachment_rows(att_pages, report_pages[0]), sections, charts)
         progress("生成 DOCX…")
         first = work / "a.docx"
         render_docx(tpl, ctx([]), first, draft)

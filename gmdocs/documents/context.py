@@ -30,8 +30,11 @@ INTRO = {"factory": "工厂基本情况", "park": "园区基本情况", "supply-
 APPLICANT_FIELDS = tuple(dict.fromkeys(["name", "uscc"] + [s.id for specs in INFO_FIELDS.values() for s in specs]))
 
 EVALUATOR_FIELDS = (("name", "机构名称"), ("uscc", "统一社会信用代码"), ("address", "地址"), ("legal_rep", "法定代表人"),
-                    ("contact", "联系人"), ("phone", "联系电话"), ("author", "报告编写人"), ("reviewer", "报告审核人"),
-                    ("members", "评价组成员"), ("site_visit", "现场评价日期"))
+                    ("legal_rep_phone", "法定代表人电话"), ("contact", "联系人"), ("phone", "联系电话"),
+                    ("author", "报告编写人"), ("author_phone", "报告编写人电话"), ("reviewer", "报告审核人"),
+                    ("reviewer_phone", "报告审核人电话"), ("members", "评价组成员"), ("site_visit", "现场评价日期"))
+NAME_LABEL = {"factory": "工厂名称", "park": "园区名称", "supply-chain": "企业名称"}
+NATURE_BOXES = (("国有", "集体", "民营"), ("中外合资", "港澳台", "外商独资"))
 
 
 def clean(value):
@@ -176,25 +179,64 @@ def attachment_rows(names_pages: list[tuple[str, int]], report_pages: int | None
 
 
 SECTION_KEYS = ("intro", "creation", "basis", "exclusions", "gates", "indicators", "energy", "summary", "conclusion",
-                "next", "overview", "process", "findings", "suggestions", "references", "qualification")
+                "next", "overview", "process", "findings", "suggestions", "references", "qualification", "content",
+                "practices", "highlights", "problems")
 
 
 def section_numbers(sections: list[dict], ev: Evaluation) -> dict[str, str]:
-    """Chapter numbers from the template's section map: a chapter whose condition fails gets none (and no gap)."""
+    """Chapter numbers from the format's section map: 一、二… for chapters, （一）（二）… for their sections;
+    a section whose condition fails gets none (and leaves no gap)."""
     present = {"always": True, "gates": bool(ev.gates)}
     out = dict.fromkeys(SECTION_KEYS, "")
-    i = 0
-    for sct in sections:
-        if present.get(sct.get("when", "always"), False):
-            out[sct["key"]] = CN_NUM[i] if i < 10 else "十" + CN_NUM[i - 10]
+
+    def walk(items, level):
+        i = 0
+        for sct in items:
+            if not present.get(sct.get("when", "always"), False):
+                continue
+            n = CN_NUM[i] if i < 10 else "十" + CN_NUM[i - 10]
+            out[sct["key"]] = n if level == 1 else f"（{n}）"
             i += 1
+            walk(sct.get("children") or [], level + 1)
+    walk(sections, 1)
     return out
+
+
+def boxes(nature: str | None, gates_verdict: bool | None) -> dict[str, str]:
+    """The check boxes of the official forms: 单位性质 and 基本要求 □符合 □不符合."""
+    def box(on):
+        return "☑" if on else "□"
+    inner = "".join(f"{box(n == nature)}{n}" for n in NATURE_BOXES[0])
+    outer = "　".join(f"{box(n == nature)}{n}" for n in NATURE_BOXES[1])
+    text = f"内资（{inner}）　{outer}"
+    if nature and nature not in NATURE_BOXES[0] + NATURE_BOXES[1]:
+        text += f"　☑{nature}"
+    return {"nature": text, "gates": f"{box(gates_verdict is True)}符合　{box(gates_verdict is False)}不符合"}
+
+
+def carbon_rows(ev: Evaluation, years: list) -> list[dict]:
+    """Carbon emissions per data year (GB/T 32150 emission-factor method), where the calculation gave a total."""
+    calc = ev.calc
+    if calc is None or not getattr(calc, "carbon", None):
+        return []
+    va = {y.year: y.value_added for y in years}
+    rows = []
+    for year in sorted(calc.carbon):
+        cy = calc.carbon[year]
+        if cy.total is None:
+            continue
+        src = cy.by_source
+        fuel = sum(v for k, v in src.items() if k in ("燃料燃烧", "过程排放") and v is not None)
+        power = sum(v for k, v in src.items() if k in ("外购电力", "外购热力", "输出电力", "输出热力") and v is not None)
+        rows.append({"year": str(year), "fuel": num(fuel, 1), "power": num(power, 1), "total": num(cy.total, 1),
+                     "intensity": num(cy.total / va[year], 3) if va.get(year) else "—", "value": cy.total})
+    return rows
 
 
 def build_context(app: Application, rep: CheckReport, ev: Evaluation, cat: Catalogue, kind: str = "self",
                   evaluator: dict | None = None, date: dt.date | None = None, draft: bool = False,
                   toc: list[dict] | None = None, attachments: list[dict] | None = None,
-                  sections: list[dict] | None = None) -> dict:
+                  sections: list[dict] | None = None, charts: dict | None = None) -> dict:
     date = date or dt.date.today()
     sel = rep.selection
     camp = sel.campaign
@@ -235,8 +277,8 @@ def build_context(app: Application, rep: CheckReport, ev: Evaluation, cat: Catal
         if kind == "third-party" and checked:
             parts.append(f"核定得分合计 {points(sum(checked))}")
         summary = "，".join(p for p in parts if p) + "。" if any(parts) else ""
-        groups.append({"id": g.id, "heading": f"（{CN_NUM[i] if i < 10 else i + 1}）{g.name}", "summary": summary,
-                       "indicators": inds})
+        groups.append({"id": g.id, "heading": f"（{CN_NUM[i] if i < 10 else i + 1}）{g.name}",
+                       "number": f"{i + 1}．{g.name}", "summary": summary, "indicators": inds})
         group_rows.append({"name": g.name, "max": w, "points": points(g.points),
                            "self": points(sum(own)) if own else "—",
                            "evaluator": points(sum(checked)) if checked else "—", "value": g.points})
@@ -265,7 +307,18 @@ def build_context(app: Application, rep: CheckReport, ev: Evaluation, cat: Catal
     info = {fid: "" for fid in APPLICANT_FIELDS}
     info.update({s.id: ("" if (f := app.info.get(s.id)) is None or f.value is None else str(f.value))
                  for s in INFO_FIELDS[app.category]})
-    info["profile"] = info.get("profile") or "（未填写简介）"
+    for fid, unit in (("capital", "万元"),):
+        info[f"{fid}_text"] = f"{num(float(info[fid]), 2)} {unit}" if info.get(fid) else ""
+    info["industry_text"] = info.get("industry", "") + (f"（{info['industry_code']}）" if info.get("industry_code") else "")
+    gates_verdict = (False if any(g.passed is False and g.mandatory for g in ev.gates) else
+                     (True if ev.gates and all(g.passed for g in ev.gates if g.mandatory) else None))
+    shown_total = (ev.total if ev.total is not None else
+                   (ev.evaluator_total if kind == "third-party" and ev.evaluator_total is not None else ev.self_total))
+    data_years = [y.year for y in years][-3:] or year_nums
+    prior = [app.get("score_year1"), app.get("score_year2")]
+    park_scores = [{"label": f"第{i + 1}年（{y}年）" if y else f"第{i + 1}年", "value": points(v) if v is not None else ""}
+                   for i, (y, v) in enumerate(zip((data_years + [None] * 3)[:3], prior + [shown_total]))]
+    carbon = carbon_rows(ev, years)
     notice = cat.policies.get(camp.notice.value) if camp and camp.notice is not None and camp.notice.known else None
     docs = []
     if notice:
@@ -312,7 +365,14 @@ def build_context(app: Application, rep: CheckReport, ev: Evaluation, cat: Catal
                 "category_name": CATEGORY_NAMES[app.category],
                 "header": ("草稿（不得报送）　" if draft else "") + title,
                 "draft_note": ("草稿" + (f"（申报数据尚有 {errors} 个错误）" if errors else "")) if draft else "",
-                "year_extra_label": "工业增加值占比（%）" if app.category == "park" else "单位增加值能耗（tce/万元）"},
+                "year_extra_label": "工业增加值占比（%）" if app.category == "park" else "单位增加值能耗（tce/万元）",
+                "name_label": NAME_LABEL[app.category], "annex_indicators": "2" if ev.gates else "1"},
+        "boxes": boxes(info.get("nature") or None, gates_verdict),
+        "park_scores": park_scores,
+        "carbon": carbon,
+        "carbon_intro": ("二氧化碳排放量按 GB/T 32150 排放因子法计算（" + (ev.calc.grid if ev.calc is not None else "")
+                         + "）：") if carbon else "",
+        "charts": {"energy_trend": None, "indicators": None, "benchmarks": [], **(charts or {})},
         "applicant": {**info, "name": app.name, "uscc": str(app.get("uscc") or "")},
         "info_rows": _info_rows(app),
         "evaluator": evaluator_ctx,
@@ -358,8 +418,12 @@ def build_context(app: Application, rep: CheckReport, ev: Evaluation, cat: Catal
 _ROW = lambda *keys: [dict.fromkeys(keys, "*")]  # noqa: E731
 SCHEMA = {
     "doc": dict.fromkeys(("title", "kind", "year", "date", "unit_label", "intro_heading", "category_name", "header",
-                          "draft_note", "year_extra_label"), "*"),
-    "applicant": dict.fromkeys(APPLICANT_FIELDS, "*"),     # 基本信息 by field id (see application/spec.py)
+                          "draft_note", "year_extra_label", "name_label", "annex_indicators"), "*"),
+    "applicant": dict.fromkeys(APPLICANT_FIELDS + ("capital_text", "industry_text"), "*"),   # 基本信息 (application/spec.py)
+    "boxes": dict.fromkeys(("nature", "gates"), "*"),
+    "park_scores": _ROW("label", "value"),
+    "carbon": _ROW("year", "fuel", "power", "total", "intensity", "value"), "carbon_intro": "*",
+    "charts": {"energy_trend": "*", "indicators": "*", "benchmarks": _ROW("image", "caption")},
     "info_rows": _ROW("label", "value"),
     "evaluator": {**dict.fromkeys([k for k, _ in EVALUATOR_FIELDS], "*"),
                   **dict.fromkeys(("highlights", "opinion"), "*"),
@@ -374,7 +438,7 @@ SCHEMA = {
     "gates": _ROW("id", "text", "result", "evidence"),
     "gates_summary": "*",
     "scoring_intro": "*",
-    "groups": [{"id": "*", "heading": "*", "summary": "*",
+    "groups": [{"id": "*", "heading": "*", "number": "*", "summary": "*",
                 "indicators": _ROW("id", "name", "result", "value", "unit", "evidence", "score", "note", "self_points",
                                    "evaluator_points", "evaluator_note", "points", "max_points")}],
     "group_rows": _ROW("name", "max", "points", "self", "evaluator", "value"),
