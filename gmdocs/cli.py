@@ -5,11 +5,12 @@ import functools
 import json
 import os
 import sys
+from pathlib import Path
 
 import click
 
 from . import __version__
-from .errors import EXIT_OK, EXIT_PROBLEMS, GmdocsError
+from .errors import EXIT_BAD_INPUT, EXIT_OK, EXIT_PROBLEMS, GmdocsError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -19,7 +20,13 @@ def _echo_json(obj) -> None:
 
 
 def _fail(err: GmdocsError) -> None:
-    click.echo(f"错误：{err}", err=True)
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.params.get("as_json"):        # a script asked for JSON: the error is JSON too
+        _echo_json({"error": err.message, "exit_code": err.exit_code,
+                    "problems": [{"file": p.file, "line": p.line, "field": p.field, "message": p.message}
+                                 for p in err.problems]})
+    else:
+        click.echo(f"错误：{err}", err=True)
     sys.exit(err.exit_code)
 
 
@@ -382,31 +389,70 @@ def _load_app(path):
     return load_application(path)
 
 
+def _app_files(paths) -> list:
+    """The application files named, folders searched at any depth."""
+    from .batch.run import find_files
+    files = find_files(list(paths))
+    if not files:
+        raise GmdocsError("没有找到申报数据文件（.yaml 或 .xlsx）：" + "、".join(str(p) for p in paths), EXIT_BAD_INPUT)
+    return files
+
+
 @main.command("check", context_settings=CONTEXT)
-@click.argument("file", type=click.Path())
+@click.argument("files", nargs=-1, required=True, type=click.Path())
 @click.option("--year", type=int, help="推荐工作年度（默认取文件中的“年度”）。")
-@click.option("--json", "as_json", is_flag=True, help="输出 JSON。")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON（出错时也是 JSON 对象）。")
 @click.pass_context
 @handles_errors
-def check_cmd(ctx, file, year, as_json):
-    """检查申报数据 FILE（.yaml 或 .xlsx），一次列出全部问题及位置。
+def check_cmd(ctx, files, year, as_json):
+    """检查申报数据 FILES（.yaml 或 .xlsx，可以是多个文件或文件夹），一次列出全部问题及位置。
 
-    退出码：0 无错误（可能有警告）；1 有错误；2 文件无法读取。
+    退出码：0 无错误（可能有警告）；1 有错误；2 文件无法读取（多个文件时取最严重的）。
 
     \b
     示例：
       gmdocs check examples/硅铁厂-申报数据.yaml
       gmdocs check 申报数据.xlsx --year 2023 --json
+      gmdocs check 申报材料/ 另一份.yaml
     """
     from .evaluate.checks import check
     from .evaluate.present import check_json, check_text
-    app, found = _load_app(file)
-    rep = check(app, _catalogue(ctx), year, found)
+    def work(path):
+        app, found = _load_app(path)
+        rep = check(app, _catalogue(ctx), year, found)
+        return check_json(rep), "\n".join(check_text(rep)), (EXIT_OK if rep.ok else EXIT_PROBLEMS)
+    _each_file(files, as_json, work)
+
+
+def _each_file(files, as_json: bool, work) -> None:
+    """Run `work(path) -> (json, text, exit code)` for one file (its own output) or for several files and
+    folders (a list; a file that cannot be read is an entry with its error); exit with the worst code."""
+    many = len(files) > 1 or Path(files[0]).is_dir()         # a folder gets the list form, however many it holds
+    if not many:
+        js, text, code = work(Path(files[0]))
+        if as_json:
+            _echo_json(js)
+        else:
+            click.echo(text)
+        sys.exit(code)
+    worst, out = EXIT_OK, []
+    for path in _app_files(files):
+        try:
+            js, text, code = work(path)
+        except GmdocsError as err:
+            worst = max(worst, err.exit_code)
+            out.append({"file": str(path), "error": err.message, "exit_code": err.exit_code,
+                        "problems": [str(p) for p in err.problems]})
+            if not as_json:
+                click.echo(f"== {path}\n错误：{err}\n")
+            continue
+        worst = max(worst, code)
+        out.append({"file": str(path), **js})
+        if not as_json:
+            click.echo(f"== {path}\n{text}\n")
     if as_json:
-        _echo_json(check_json(rep))
-    else:
-        click.echo("\n".join(check_text(rep)))
-    sys.exit(EXIT_OK if rep.ok else EXIT_PROBLEMS)
+        _echo_json({"files": out, "count": len(out)})
+    sys.exit(worst)
 
 
 def _grid(text):
@@ -422,9 +468,11 @@ GRID_HELP = ("外购电力排放因子口径：national-average（默认）、na
              "regional:区域、provincial:省份、carbon-market。")
 
 
-def _application_options(fn):
-    """FILE, --year, --grid and --json, shared by `calc` and `score`."""
-    for deco in reversed((click.argument("file", type=click.Path()),
+def _application_options(fn, many: bool = False):
+    """FILE (or FILES…), --year, --grid and --json, shared by `calc` and `score`."""
+    arg = click.argument("files", nargs=-1, required=True, type=click.Path()) if many else \
+        click.argument("file", type=click.Path())
+    for deco in reversed((arg,
                           click.option("--year", type=int, help="推荐工作年度（默认取文件中的“年度”，没有则取该类别的最新年度）。"),
                           click.option("--grid", "grid", default=None, metavar="口径", help=GRID_HELP),
                           click.option("--json", "as_json", is_flag=True, help="输出 JSON。"),
@@ -459,9 +507,9 @@ def calc_cmd(ctx, file, year, grid, as_json):
 
 
 @main.command("score", context_settings=CONTEXT)
-@_application_options
-def score_cmd(ctx, file, year, grid, as_json):
-    """按年度适用的评价指标体系为申报数据 FILE 评分：逐项、分组、总分和能效对标。
+@functools.partial(_application_options, many=True)
+def score_cmd(ctx, files, year, grid, as_json):
+    """按年度适用的评价指标体系为申报数据 FILES（一个或多个文件、文件夹）评分：逐项、分组、总分和能效对标。
 
     定量指标按原始数据用收录的公式计算；核对自评得分和核定得分；规则缺失时给出已确定的分数、
     未定的分数和总分可能的范围，并说明如何补齐。
@@ -473,14 +521,12 @@ def score_cmd(ctx, file, year, grid, as_json):
     """
     from .evaluate.checks import check_and_score
     from .evaluate.present import score_text
-    app, found = _load_app(file)
-    _, ev = check_and_score(app, _catalogue(ctx), year, found, _grid(grid))
-    click.echo(f"评价年度：{ev.year_reason}", err=True)
-    if as_json:
-        _echo_json(ev.to_json())
-    else:
-        click.echo("\n".join(score_text(ev)))
-    sys.exit(EXIT_OK if ev.rulebook else EXIT_PROBLEMS)
+    def work(path):
+        app, found = _load_app(path)
+        _, ev = check_and_score(app, _catalogue(ctx), year, found, _grid(grid))
+        click.echo(f"{path}：评价年度：{ev.year_reason}", err=True)
+        return ev.to_json(), "\n".join(score_text(ev)), (EXIT_OK if ev.rulebook else EXIT_PROBLEMS)
+    _each_file(files, as_json, work)
 
 
 @main.command("init", context_settings=CONTEXT)
@@ -525,10 +571,14 @@ def init_cmd(ctx, category, year, output, source, force):
               help="本次评价的评价记录（第三方评价报告必需；受评价方须与申报数据一致），见 examples/评价记录-硅铁厂.yaml。")
 @click.option("--date", "date_", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="编制日期 YYYY-MM-DD（默认今天；不在该年度推荐工作期间时给出警告）。")
-@click.option("--force", is_flag=True, help="覆盖已存在的输出文件。")
+@click.option("--ledger", type=click.Path(dir_okay=False),
+              help="评价项目台账（第三方评价报告用）：生成前核对项目上限，超过上限时拒绝生成（--force 仍生成），"
+                   "生成后追加本项目，见 gmdocs evaluator init。")
+@click.option("--force", is_flag=True, help="覆盖已存在的输出文件；评价机构项目超过上限时仍生成。")
 @click.pass_context
 @handles_errors
-def build_cmd(ctx, file, out_dir, year, report, pdf, draft, template, edition, evaluator, engagement, date_, force):
+def build_cmd(ctx, file, out_dir, year, report, pdf, draft, template, edition, evaluator, engagement, date_, ledger,
+              force):
     """生成申报文件：检查 → 评分 → 填写报告模板 → 交叉核对 → 转 PDF → 合并为一个带书签的申报材料汇编。
 
     数据有错误时拒绝生成（加 --draft 则生成标明“草稿”的文件）；不加 --force 不覆盖已有文件。
@@ -539,11 +589,12 @@ def build_cmd(ctx, file, out_dir, year, report, pdf, draft, template, edition, e
       gmdocs build 申报数据.xlsx -o 输出 --report third-party --evaluator 评价机构.yaml --engagement 评价记录.yaml
       gmdocs build 申报数据.yaml -o 输出 --no-pdf --template 我的模板.docx
       gmdocs build 申报数据.yaml -o 输出 --format 2017      # 用 2023 年度沿用的 2017 年格式
+      gmdocs build 申报数据.yaml -o 输出 --report third-party --evaluator 评价机构.yaml --engagement 评价记录.yaml --ledger 台账.xlsx
     """
     from .documents.build import build
     res = build(file, out_dir, _catalogue(ctx), year, report, pdf, force, draft, template, evaluator,
                 date_.date() if date_ else None, progress=lambda s: click.echo(s, err=True), engagement=engagement,
-                edition=edition)
+                edition=edition, ledger=ledger)
     for w in res.warnings:
         click.echo(f"警告：{w}", err=True)
     click.echo(f"已交叉核对文档中的 {res.crosschecked} 个数值。", err=True)
@@ -552,6 +603,183 @@ def build_cmd(ctx, file, out_dir, year, report, pdf, draft, template, edition, e
     click.echo("内部核对用的评价说明（未核实的规则、缺失值、检查结果、计算过程）在“评价说明（内部）.xlsx”，不随申报材料报送。", err=True)
     if res.pages:
         click.echo(f"申报材料汇编共 {res.pages} 页，书签：{'、'.join(res.bookmarks)}", err=True)
+    if res.ledger_note:
+        click.echo(res.ledger_note, err=True)
+
+
+@main.command("batch", context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="推荐汇总表 XLSX。")
+@click.option("--year", type=int, help="推荐工作年度（默认取各文件中的“年度”）。")
+@click.option("--jobs", type=click.IntRange(1, 64), default=2, show_default=True, help="并行进程数。")
+@click.option("--json", "as_json", is_flag=True, help="在标准输出打印每份申报的结果（JSON）。")
+@click.option("--force", is_flag=True, help="覆盖已存在的汇总表。")
+@click.pass_context
+@handles_errors
+def batch_cmd(ctx, paths, output, year, jobs, as_json, force):
+    """批量检查和评分申报数据（文件或文件夹，任意层级的 .yaml/.xlsx），写出推荐汇总表。
+
+    一份文件无法读取不影响其他文件（该行写明原因）。汇总表含：推荐汇总表（每份申报一行，“是否推荐”下拉）、
+    检查发现（全部申报的全部检查结果，可筛选）、评价机构项目数（按该年度的上限规则）、跨申报核对
+    （统一社会信用代码重复、同一单位申报多个类别、园区绿色工厂数量）、说明（列的来源）。
+
+    退出码：0 全部可评价且无错误；1 有错误、无法读取的文件或冲突；2 参数或输出位置错误。
+
+    \b
+    示例：
+      gmdocs batch 申报材料/ -o 推荐汇总表.xlsx --jobs 2
+      gmdocs batch a.yaml b.xlsx 园区/ -o 汇总.xlsx --year 2026 --json
+    """
+    from .batch.conflicts import Conflict, cap_statuses, find_conflicts
+    from .batch.run import find_files, iter_results
+    from .batch.summary import write_summary
+    out = Path(output)
+    if out.exists() and not force:
+        raise GmdocsError(f"输出文件已存在：{out}（如需覆盖请加 --force）", EXIT_BAD_INPUT)
+    files = find_files(list(paths), exclude=[out])
+    if not files:
+        raise GmdocsError("没有找到申报数据文件（.yaml 或 .xlsx）：" + "、".join(paths), EXIT_BAD_INPUT)
+    cat = _catalogue(ctx)
+    click.echo(f"共 {len(files)} 份申报文件，{jobs} 个进程…", err=True)
+    light, listed = [], []             # what the cross-checks need (small), and the JSON rows if asked for
+
+    def keep(results):
+        for r in results:
+            light.append(r.__class__(file=r.file, ok=r.ok, error=r.error, category=r.category, year=r.year,
+                                     errors=r.errors, warnings=r.warnings, info=r.info))
+            if as_json:
+                listed.append({"file": r.file, "ok": r.ok, "error": r.error, "errors": r.errors,
+                               "warnings": r.warnings, "values": r.values})
+            yield r
+    state = {}
+
+    def after():
+        years = [r.year for r in light if r.ok and r.year]
+        state["year"] = year or (max(set(years), key=years.count) if years else None)
+        conflicts = find_conflicts(light)
+        caps = cap_statuses(light, cat, state["year"]) if state["year"] else []
+        for c in caps:
+            if c.state == "over":
+                conflicts.append(Conflict("error", "评价机构项目上限", f"{c.label}：本批次 {len(c.counted)} 项，"
+                                          f"超过上限 {c.limit} 项（{c.rule}）", [p.loc for p in c.over]))
+        state["conflicts"] = conflicts
+        return conflicts, caps
+    with click.progressbar(length=len(files), label="评价", file=sys.stderr) as bar:
+        last = [0]
+
+        def progress(done, total):
+            bar.update(done - last[0])
+            last[0] = done
+        results = keep(iter_results(files, year, jobs, ctx.find_root().obj.get("data_dir"), progress, cat=cat))
+        camp_year = year or _first_year(files)
+        counts = write_summary(out, results, cat.campaigns.get(camp_year) if camp_year else None, camp_year,
+                               after, force)
+    conflicts = state.get("conflicts", [])
+    click.echo(f"已写入：{out}", err=as_json)
+    click.echo(f"{counts['applications']} 份：{counts['applications'] - counts['unreadable']} 份已评价（其中 "
+               f"{counts['with_errors']} 份有错误），{counts['unreadable']} 份无法读取；检查发现 {counts['findings']} 条；"
+               f"跨申报核对 {len(conflicts)} 条。", err=True)
+    if as_json:
+        _echo_json({"output": str(out), "year": state.get("year"), "count": counts["applications"],
+                    "applications": listed,
+                    "conflicts": [{"severity": c.severity, "kind": c.kind, "message": c.message, "files": c.files}
+                                  for c in conflicts]})
+    sys.exit(EXIT_PROBLEMS if counts["unreadable"] or counts["with_errors"] or any(c.severity == "error" for c in conflicts)
+             else EXIT_OK)
+
+
+def _first_year(files) -> int | None:
+    """The campaign year written in the first readable file (the summary's columns are that year's)."""
+    from .application.read import load_application
+    for f in files[:20]:
+        try:
+            app, _ = load_application(f)
+        except GmdocsError:
+            continue
+        if app.year:
+            return app.year
+    return None
+
+
+@main.group(context_settings=CONTEXT)
+def evaluator():
+    """第三方评价机构：评价项目台账与项目上限（同一法人每批次 / 同一法定代表人每年度不超过 15 项）。"""
+
+
+@evaluator.command("status", context_settings=CONTEXT)
+@click.argument("ledger", type=click.Path())
+@click.option("--year", type=int, default=None, help="推荐工作年度（默认：台账中最新的年度）。")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON。")
+@click.pass_context
+@handles_errors
+def evaluator_status(ctx, ledger, year, as_json):
+    """按年度规则统计评价项目台账 LEDGER（.xlsx 或 .yaml）中各评价机构的项目数，核对项目上限。
+
+    2023 年度按同一法人的评价机构本批次计数（工信厅节函〔2023〕202号 二、（四））；2024 年度起按同一法定代表人
+    每年度国家层面项目计数（《绿色工厂梯度培育及管理暂行办法》第二十条），省级项目列出但不计入。
+    达到 13 项提示接近上限；超过上限时按报告日期先后列出超出的项目及其在台账中的位置，退出码为 1。
+
+    \b
+    示例：
+      gmdocs evaluator status 台账.xlsx
+      gmdocs evaluator status 台账.xlsx --year 2024 --json
+    """
+    from .ledger import cap_rule, count_caps, read_ledger
+    projects = read_ledger(ledger)
+    years = sorted({p.year for p in projects})
+    if year is None:
+        year = years[-1] if years else None
+    cat = _catalogue(ctx)
+    statuses = count_caps(projects, cat, year) if year is not None else []
+    over = any(s.state == "over" for s in statuses)
+    if as_json:
+        counts, limit, rule = cap_rule(cat, year) if year is not None else (None, None, None)
+        _echo_json({"ledger": ledger, "year": year, "years": years, "counts": counts, "limit": limit, "rule": rule,
+                    "projects": sum(1 for p in projects if p.year == year), "over": over,
+                    "groups": [s.to_json() for s in statuses]})
+        sys.exit(EXIT_PROBLEMS if over else EXIT_OK)
+    if year is None:
+        click.echo(f"台账中还没有项目：{ledger}", err=True)
+        sys.exit(EXIT_OK)
+    mine = [p for p in projects if p.year == year]
+    national = sum(1 for p in mine if p.national)
+    click.echo(f"评价项目台账：{ledger}（{year} 年度 {len(mine)} 项，其中国家级 {national} 项；"
+               f"台账中的年度：{'、'.join(str(y) for y in years)}）")
+    if not statuses:
+        click.echo(f"{year} 年度台账中没有项目。")
+    for s in statuses:
+        limit = s.limit if s.limit is not None else "?"
+        click.echo("")
+        click.echo(f"{s.label}  {s.count}/{limit} 项  {s.state_text}")
+        click.echo(f"  规则：{s.rule}")
+        if s.not_counted:
+            click.echo(f"  省级项目 {len(s.not_counted)} 项，列出但不计入上限")
+        if s.over:
+            click.echo(f"  超出上限的 {len(s.over)} 个项目（按报告日期先后）：")
+            for p in s.over:
+                click.echo(f"    - {p.describe()}  {p.loc}")
+    if over:
+        click.echo("有评价机构超过项目上限。", err=True)
+    sys.exit(EXIT_PROBLEMS if over else EXIT_OK)
+
+
+@evaluator.command("init", context_settings=CONTEXT)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="输出的台账文件（.xlsx，也可 .yaml）。")
+@click.option("--force", is_flag=True, help="覆盖已存在的文件。")
+@handles_errors
+def evaluator_init(output, force):
+    """生成空白评价项目台账：表头、下拉列表（类别、层级）、日期格式，以及各年度项目上限规则的填写说明。
+
+    用 gmdocs build --report third-party --ledger 台账.xlsx 生成报告时，gmdocs 先核对项目上限，生成后自动追加一行。
+
+    \b
+    示例：
+      gmdocs evaluator init -o 台账.xlsx
+      gmdocs evaluator status 台账.xlsx
+    """
+    from .ledger import write_blank_ledger
+    path = write_blank_ledger(output, force)
+    click.echo(f"已生成：{path}")
 
 
 @main.group(context_settings=CONTEXT)

@@ -39,6 +39,9 @@ COMMON = (
     FieldSpec("department", "申报工作联系部门", "text", required=False),
     FieldSpec("mobile", "手机", "text", required=False),
     FieldSpec("fax", "传真", "text", required=False),
+    FieldSpec("level", "申报层级", "choice", required=False, choices=("国家级", "省级"), help="默认国家级"),
+    FieldSpec("evaluator", "第三方评价机构", "text", required=False, help="委托第三方评价时填写（推荐汇总表和项目上限核对用）"),
+    FieldSpec("evaluator_rep", "评价机构法定代表人", "text", required=False),
 )
 
 # 营业执照上的登记事项（官方基本信息表的栏目）
@@ -55,6 +58,7 @@ FACTORY = COMMON + (
     FieldSpec("main_products", "主要产品", "text"),
     FieldSpec("established", "成立日期", "date", required=False, help="YYYY-MM-DD"),
     FieldSpec("profile", "单位简介", "text", required=False, help="主营业务、生产情况、所获荣誉"),
+    FieldSpec("park", "所在园区", "text", required=False, help="所在工业园区的名称（与园区申报名称一致，用于核对园区绿色工厂数量）"),
 ) + LICENCE
 
 PARK = COMMON + (

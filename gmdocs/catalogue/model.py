@@ -453,6 +453,9 @@ class Campaign(Record):
     categories: dict[str, CampaignCategory] = field(default_factory=dict)
     evaluation: Value | None = None      # third-party / self / self-or-third-party, or a gap
     evaluator_cap: Value | None = None
+    evaluator_cap_counts: str | None = None   # legal-entity-batch / legal-representative-year (see CAP_COUNTS)
+    summary_columns: list[dict] = field(default_factory=list)    # 推荐汇总表 columns [{id, label}]
+    summary_columns_source: str | None = None
     benchmark_tables: list[str] = field(default_factory=list)
     exclusions: list[Item] = field(default_factory=list)
     deadlines: list[Item] = field(default_factory=list)
@@ -464,6 +467,12 @@ class Campaign(Record):
         return self.id
 
 
+# How the per-evaluator project cap is counted: 2023 per legal entity per batch (202号); from 2024 per legal
+# representative per year, national-level projects only (梯度培育办法第二十条).
+CAP_COUNTS = {"legal-entity-batch": "同一法人的评价机构本批次（国家层面）项目合计",
+              "legal-representative-year": "同一法定代表人的评价机构本年度国家层面项目合计"}
+SUMMARY_COLUMN_IDS = ("province", "name", "uscc", "category", "industry", "basis", "total", "total_source",
+                      "benchmark", "carbon_intensity", "evaluator", "check", "recommend", "file")
 CATEGORY_NAMES = {"factory": "绿色工厂", "park": "绿色工业园区", "supply-chain": "绿色供应链管理企业"}
 EVALUATION_NAMES = {
     "third-party": "第三方评价",

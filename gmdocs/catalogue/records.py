@@ -5,7 +5,7 @@ from typing import Callable
 
 from ..errors import Problem
 from .fields import Fields
-from .model import (GRID_CALIBRES, BenchmarkRow, BenchmarkTable, Campaign, CampaignCategory, CodeRule,
+from .model import (CAP_COUNTS, GRID_CALIBRES, SUMMARY_COLUMN_IDS, BenchmarkRow, BenchmarkTable, Campaign, CampaignCategory, CodeRule,
                     Coefficient, ConversionTable, EmissionFactors, Formula, FormulaSet, FuelFactor, Gate,
                     GridFactor, Group, Indicator, Item, LEVEL_NAMES, Policy, Record, Rulebook, Scoring,
                     SimpleFactor, Standard)
@@ -294,8 +294,15 @@ def build_campaign(f: Fields) -> Campaign:
                                        check=lambda v: None if v in EVALUATIONS else
                                        f"取值 {v!r} 不在允许范围内：{'、'.join(EVALUATIONS)}"),
                     evaluator_cap=f.value("evaluator_cap", "number", check=_non_negative),
+                    evaluator_cap_counts=f.text("evaluator_cap_counts", choices=tuple(CAP_COUNTS)),
+                    summary_columns_source=f.text("summary_columns_source"),
                     benchmark_tables=f.text_list("benchmark_tables"),
                     data_years=f.text("data_years"), notes=f.text("notes"))
+    for i, col in enumerate(f.data.get("summary_columns") or []):
+        if not isinstance(col, dict) or col.get("id") not in SUMMARY_COLUMN_IDS or not col.get("label"):
+            f.problem("summary_columns", f"第 {i + 1} 列应写 id（{'、'.join(SUMMARY_COLUMN_IDS)}）和 label")
+            continue
+        camp.summary_columns.append({"id": str(col["id"]), "label": str(col["label"])})
     cats = f.mapping("categories", required=True)
     if cats is not None:
         for name, body in cats.items():
@@ -422,6 +429,7 @@ BUILDERS: dict[str, tuple[set[str], Callable[[Fields], Record]]] = {
     "emission_factors": ({"kind", "id", "title", "standard", "fuels", "electricity", "heat", "process", "notes"},
                          build_emission_factors),
     "campaign": ({"kind", "id", "year", "title", "notice", "categories", "evaluation", "evaluator_cap",
+                  "evaluator_cap_counts", "summary_columns", "summary_columns_source",
                   "benchmark_tables", "exclusions", "deadlines", "data_years", "notes"}, build_campaign),
 }
 

@@ -42,6 +42,7 @@ class BuildResult:
     pages: int | None = None
     bookmarks: list[str] = field(default_factory=list)
     format: object = None          # the official format edition used (formats.Format)
+    ledger_note: str | None = None  # what was recorded in the evaluator's project ledger (--ledger)
 
 
 def _read_mapping(path: str | Path, what: str, keys: dict[str, str]) -> tuple[Path, LDict, dict, list[Problem]]:
@@ -278,7 +279,7 @@ def build(path: str | Path, out_dir: str | Path, cat: Catalogue, year: int | Non
           pdf: bool = True, force: bool = False, draft: bool = False, template: str | Path | None = None,
           evaluator: str | Path | None = None, today: dt.date | None = None,
           progress: Callable[[str], None] = lambda s: None, engagement: str | Path | None = None,
-          edition: str | None = None) -> BuildResult:
+          edition: str | None = None, ledger: str | Path | None = None) -> BuildResult:
     from .crosscheck import crosscheck
     from .lint import lint_template
     from .pdf import Part, draft_watermark, package, stamp_draft, to_pdf
@@ -305,6 +306,13 @@ def build(path: str | Path, out_dir: str | Path, cat: Catalogue, year: int | Non
         ev_info["qualification_names"] = [q["name"] for q in ev_info.get("qualifications", [])]
     elif engagement is not None:
         raise GmdocsError("--engagement 只用于第三方评价报告（--report third-party）", EXIT_BAD_INPUT)
+    if ledger is not None:
+        if kind != "third-party":
+            raise GmdocsError("--ledger（评价项目台账）只用于第三方评价报告（--report third-party）", EXIT_BAD_INPUT)
+        if not ev_info.get("legal_rep"):
+            raise GmdocsError(f"评价机构信息未填写“法定代表人”，无法按评价项目台账核对项目上限：{evaluator}", EXIT_BAD_INPUT)
+        from ..ledger import read_ledger
+        read_ledger(ledger)            # a missing or unreadable ledger stops the build before any work
     progress("检查申报数据…")
     rep, ev = check_and_score(app, cat, year, read_findings)
     if rep.errors and not draft:
@@ -337,6 +345,8 @@ def build(path: str | Path, out_dir: str | Path, cat: Catalogue, year: int | Non
     if window and not (window[0] <= today <= window[1]):
         result.warnings.append(f"编制日期 {today.isoformat()} 不在 {rep.selection.year} 年度推荐工作的期间"
                                f"（{window[0].isoformat()} 至 {window[1].isoformat()}）内，可用 --date 指定。")
+    project = _ledger_check(ledger, app, ev_info, rep.selection.year, cat, today, force, draft, result) \
+        if ledger is not None else None
     from .formats import choose, for_template
     if template:
         tpl = Path(template)
@@ -443,4 +453,55 @@ def build(path: str | Path, out_dir: str | Path, cat: Catalogue, year: int | Non
     finally:
         shutil.rmtree(stage, ignore_errors=True)
         shutil.rmtree(work, ignore_errors=True)
+    if project is not None:
+        _ledger_record(ledger, project, draft, result)
     return result
+
+
+def _ledger_check(ledger, app, ev_info: dict, year: int | None, cat: Catalogue, today: dt.date, force: bool,
+                  draft: bool, result: BuildResult):
+    """This report's project; refuse (EXIT_PROBLEMS) when it would put its evaluator over the year's cap."""
+    from ..catalogue.model import CATEGORY_NAMES
+    from ..ledger import NATIONAL, Project, count_caps, read_ledger, status_of
+    if year is None:
+        raise GmdocsError("推荐工作年度未知，无法按评价项目台账核对项目上限（请在申报数据中填写“年度”或用 --year 指定）",
+                          EXIT_BAD_INPUT)
+    project = Project(year, app.name, app.get("uscc") or "", app.category, app.get("level") or NATIONAL,
+                      ev_info["name"], ev_info.get("uscc"), ev_info["legal_rep"], today, "（本次生成的报告）")
+    projects = read_ledger(ledger)
+    known = next((p for p in projects if p.same_as(project)), None)
+    statuses = count_caps(projects if known else projects + [project], cat, year)
+    st = status_of(statuses, known or project)
+    if st is None or st.state not in ("over", "unknown"):
+        return project
+    if st.state == "unknown":
+        result.warnings.append(f"评价项目台账：{st.rule}；未能核对 {st.label} 的项目上限（{year} 年度已计入 {st.count} 项）。")
+        return project
+    # over: a new project is the one too many; one already in the ledger only when it is among those beyond the cap
+    if known is not None and not any(p is known for p in st.over):
+        result.warnings.append(f"评价项目台账：{st.label} {year} 年度已计入 {st.count} 项，超过上限 {st.limit} 项"
+                               f"（{st.rule}）；本项目已在台账中（{known.loc}），不在超出的项目之列。")
+        return project
+    what = f"{CATEGORY_NAMES.get(app.category, app.category)}“{app.name}”"
+    msg = (f"{st.label} {year} 年度计入上限的项目{'' if known else '加上本项目'}共 {st.count} 项，超过上限 {st.limit} 项"
+           f"（{st.rule}）：{what}是超出上限的项目")
+    if not (force or draft):
+        raise GmdocsError(msg + "，未生成报告（确需生成请加 --force）。超出上限的项目：", EXIT_PROBLEMS,
+                          [Problem(p.loc, None, "", p.describe()) for p in st.over])
+    result.warnings.append(msg + ("（已按 --force 生成）。" if force else "（草稿，不记入台账）。"))
+    return project
+
+
+def _ledger_record(ledger, project, draft: bool, result: BuildResult) -> None:
+    """Append the delivered report's project to the ledger (never a draft); a failure is a warning, the package stands."""
+    from ..ledger import add_project
+    if draft:
+        result.ledger_note = f"草稿未记入评价项目台账：{ledger}（正式生成时记入）"
+        return
+    try:
+        added = add_project(ledger, project)
+    except GmdocsError as err:
+        result.warnings.append(f"报告已生成，但未能记入评价项目台账 {ledger}：{err}（请手工补记）")
+        return
+    result.ledger_note = (f"已记入评价项目台账：{ledger}（{project.year} 年度，{project.applicant}）" if added
+                          else f"评价项目台账中已有本项目，未重复记录：{ledger}")

@@ -60,6 +60,17 @@ def num(x, digits: int = 1) -> str:
     return s if s not in ("-0", "") else "0"
 
 
+def column(values, digits: int) -> list[str]:
+    """One table column printed with the same number of decimals in every row (the most any value needs,
+    up to `digits`), so that the figures line up on the decimal point; '—' for none."""
+    def need(x):
+        s = f"{float(x):.{digits}f}".rstrip("0")
+        return len(s.split(".")[1]) if "." in s else 0
+    nums = [x for x in values if x is not None and not isinstance(x, bool)]
+    d = max((need(x) for x in nums), default=0)
+    return ["—" if x is None else f"{x:,.{d}f}" for x in values]
+
+
 def points(x) -> str:
     return "—" if x is None else num(x, 2)
 
@@ -228,8 +239,8 @@ def carbon_rows(ev: Evaluation, years: list) -> list[dict]:
         src = cy.by_source
         fuel = sum(v for k, v in src.items() if k in ("燃料燃烧", "过程排放") and v is not None)
         power = sum(v for k, v in src.items() if k in ("外购电力", "外购热力", "输出电力", "输出热力") and v is not None)
-        rows.append({"year": str(year), "fuel": num(fuel, 1), "power": num(power, 1), "total": num(cy.total, 1),
-                     "intensity": num(cy.total / va[year], 3) if va.get(year) else "—", "value": cy.total})
+        rows.append({"year": str(year), "fuel": f"{fuel:,.1f}", "power": f"{power:,.1f}", "total": f"{cy.total:,.1f}",
+                     "intensity": f"{cy.total / va[year]:,.3f}" if va.get(year) else "—", "value": cy.total})
     return rows
 
 
@@ -255,7 +266,7 @@ def build_context(app: Application, rep: CheckReport, ev: Evaluation, cat: Catal
         coef_text = "—"
         if coef is not None:
             coef_text = f"{coef.coefficient.value} {coef.result_unit}/{coef.unit}"
-        vals = [num(use.amounts.get(y), 2) for y in year_nums] + ["—"] * (3 - len(year_nums))
+        vals = column([use.amounts.get(y) for y in year_nums], 2) + ["—"] * (3 - len(year_nums))
         energy.append({"carrier": use.carrier, "unit": use.unit, "y1": vals[0], "y2": vals[1], "y3": vals[2],
                        "coefficient": coef_text})
     group_rows, groups = [], []
@@ -377,12 +388,17 @@ def build_context(app: Application, rep: CheckReport, ev: Evaluation, cat: Catal
         "info_rows": _info_rows(app),
         "evaluator": evaluator_ctx,
         "evaluator_rows": [{"label": label, "value": evaluator_ctx.get(k) or "—"} for k, label in EVALUATOR_FIELDS],
-        "years": [{"year": str(y.year), "output_value": num(y.output_value, 2), "value_added": num(y.value_added, 2),
-                   "energy_total": num(y.energy_total, 1),
-                   "energy_computed": num(rep.energy[y.year].tce, 1) if y.year in rep.energy else "—",
-                   "extra": (num(y.value_added_share, 1) if app.category == "park" else
-                             (num(y.energy_total / y.value_added, 4) if y.energy_total and y.value_added else "—"))}
-                  for y in years],
+        "years": [{"year": str(y.year), "output_value": ov, "value_added": va, "energy_total": et, "energy_computed": ec,
+                   "extra": ex}
+                  for y, ov, va, et, ec, ex in zip(
+                      years, column([y.output_value for y in years], 2), column([y.value_added for y in years], 2),
+                      [f"{y.energy_total:,.1f}" if y.energy_total is not None else "—" for y in years],
+                      [f"{rep.energy[y.year].tce:,.1f}" if y.year in rep.energy and rep.energy[y.year].tce is not None
+                       else "—" for y in years],
+                      ([f"{y.value_added_share:.1f}" if y.value_added_share is not None else "—" for y in years]
+                       if app.category == "park" else
+                       [f"{y.energy_total / y.value_added:.4f}" if y.energy_total and y.value_added else "—"
+                        for y in years]))],
         "year_labels": year_labels,
         "energy": energy, "energy_basis": "当量值",
         "basis": {"text": basis_text, "documents": docs},

@@ -57,7 +57,22 @@ def _profile(base: Path) -> str:
 
 
 def to_pdf(docx: Path, outdir: Path) -> Path:
+    """DOCX → `outdir / (docx.stem + ".pdf")`: with the process-wide warm LibreOffice (converter.py) when it
+    can run, else with a one-shot soffice. A warm instance that crashed, or could not convert this document,
+    is answered by redoing the conversion one-shot (same output, same error messages)."""
     soffice = find_soffice()
+    from .converter import ConversionFailed, ConverterCrashed, get_converter
+    conv = get_converter(soffice)
+    if conv is not None:
+        try:
+            return conv.convert(docx, outdir)
+        except (ConverterCrashed, ConversionFailed):
+            pass              # a crashed converter is dead: get_converter() will not hand it out again
+    return _to_pdf_oneshot(docx, outdir, soffice)
+
+
+def _to_pdf_oneshot(docx: Path, outdir: Path, soffice: str | None = None) -> Path:
+    soffice = soffice or find_soffice()
     with tempfile.TemporaryDirectory(prefix="gmdocs-lo-") as prof:
         cmd = [soffice, "--headless", "--norestore", "--nolockcheck", f"-env:UserInstallation={_profile(Path(prof))}",
                "--convert-to", "pdf", "--outdir", str(outdir), str(docx)]
@@ -148,8 +163,13 @@ def _copy_outline(writer, reader, items, parent, offset: int) -> None:
 
 def package(parts: list[Part], toc_pdf_maker, out: Path) -> dict:
     """Merge documents and attachments behind a 目录 page. `toc_pdf_maker(entries) -> Path` renders the
-    目录 page(s) for [(title, first_page, is_attachment)]. Returns a summary (pages, bookmarks)."""
+    目录 page(s) for [(title, first_page, is_attachment)]. Returns a summary (pages, bookmarks).
+
+    Attachment pages are made A4 portrait and numbered "— N —" at the bottom, continuing the report's
+    page numbers (the page labels); the report's pages keep their own footer, the 目录 has none."""
     from pypdf import PdfReader, PdfWriter
+
+    from .attachments import number_attachment_pages, stamp_font
     counts = [len(PdfReader(str(p.path)).pages) if not p.attachment else check_attachment(p.path, p.title)
               for p in parts]
     toc_pages = 1
@@ -166,10 +186,12 @@ def package(parts: list[Part], toc_pdf_maker, out: Path) -> dict:
     writer = PdfWriter()
     writer.append(str(toc_pdf), import_outline=False)
     writer.add_outline_item(title="目录", page_number=0)
-    attach_parent = None
-    for p, start in zip(parts, starts):
+    attach_parent = font = None
+    for p, start, n in zip(parts, starts, counts):
         writer.append(str(p.path), import_outline=False)
         if p.attachment:
+            font = font if font is not None else stamp_font(writer)
+            number_attachment_pages(writer, start - 1, n, start - toc_pages, p.title, font)
             if attach_parent is None:
                 attach_parent = writer.add_outline_item(title="附件", page_number=start - 1)
             writer.add_outline_item(title=p.title, page_number=start - 1, parent=attach_parent)

@@ -17,6 +17,7 @@ def render_docx(template: Path, context: dict, out: Path, draft: bool = False) -
     env = Environment(undefined=StrictUndefined, autoescape=True)
     try:
         tpl = DocxTemplate(str(template))
+        context = with_images(tpl, context)
         tpl.render(context, jinja_env=env, autoescape=True)
     except jx.UndefinedError as exc:
         m = re.search(r"has no attribute '([^']+)'|'([^']+)' is undefined", exc.message or "")
@@ -29,6 +30,28 @@ def render_docx(template: Path, context: dict, out: Path, draft: bool = False) -
     if draft:
         mark_draft(tpl.docx)
     tpl.save(str(out))
+
+
+def with_images(tpl, value):
+    """The context with every `charts.Chart` in it (in dicts, lists, tuples, at any depth) replaced by a docxtpl
+    InlineImage of the template: `{{ c }}` places the picture, `{{ c.caption }}` prints its caption. The caller's
+    context is not changed; a container without a chart in it is passed on as it is."""
+    from .charts import Chart
+    if isinstance(value, Chart):
+        from docx.shared import Cm
+        from docxtpl import InlineImage
+        if not Path(value.path).is_file():
+            raise GmdocsError(f"图表文件不存在：{value.path}", EXIT_BAD_INPUT)
+        img = InlineImage(tpl, str(value.path), width=Cm(value.width_cm))
+        img.caption = value.caption
+        return img
+    if isinstance(value, dict):
+        new = {k: with_images(tpl, v) for k, v in value.items()}
+        return new if any(new[k] is not v for k, v in value.items()) else value
+    if isinstance(value, (list, tuple)):
+        new = [with_images(tpl, v) for v in value]
+        return new if any(a is not b for a, b in zip(new, value)) else value
+    return value
 
 
 def mark_draft(document) -> None:
