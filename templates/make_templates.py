@@ -44,13 +44,14 @@ def set_font(style_or_run, east: str, size: float | None = None, bold: bool | No
 
 
 def set_language(doc: Document) -> None:
-    """Mark the text as zh-CN so that Pan-CJK fonts use the Simplified Chinese glyph forms."""
+    """East Asian text is zh-CN (Pan-CJK fonts use the Simplified Chinese glyph forms); Latin text and digits
+    stay en-US: marked zh-CN, LibreOffice breaks lines inside numbers (GB/T 25|89-2020)."""
     rpr = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
     lang = rpr.find(qn("w:lang"))
     if lang is None:
         lang = OxmlElement("w:lang")
         rpr.append(lang)
-    lang.set(qn("w:val"), "zh-CN")
+    lang.set(qn("w:val"), "en-US")
     lang.set(qn("w:eastAsia"), "zh-CN")
 
 
@@ -72,7 +73,7 @@ def chinese_theme(doc: Document) -> None:
         fonts.set(qn(a), v)
     lang = doc.settings.element.find(qn("w:themeFontLang"))
     if lang is not None:
-        lang.set(qn("w:val"), "zh-CN")
+        lang.set(qn("w:val"), "en-US")
         lang.set(qn("w:eastAsia"), "zh-CN")
     for rel in doc.part.rels.values():
         if rel.reltype.endswith("/theme"):
@@ -200,7 +201,7 @@ def shade(cell, color="DDEBF7"):
 
 NUMERIC_COLUMNS = {"数值", "自评得分", "核定得分", "满分", "得分", "页数", "工业总产值（万元）", "工业增加值（万元）",
                    "综合能耗申报值（tce）", "综合能耗折算值（tce）", "{{ doc.year_extra_label }}", "单位产品综合能耗",
-                   "直接排放（tCO₂）", "净购入电力和热力（tCO₂）", "合计（tCO₂）", "单位增加值排放（tCO₂/万元）"}
+                   "直接排放\n（tCO₂）", "净购入电力和热力\n（tCO₂）", "合计\n（tCO₂）", "单位增加值排放\n（tCO₂/万元）"}
 
 
 def loop_table(doc, headers, cells, loop, widths, item="r"):
@@ -348,7 +349,7 @@ def single_paragraph(cell):
     return cell
 
 
-def grid(doc, rows, widths=(3.5, 4.3, 3.5, 4.3)):
+def grid(doc, rows, widths=(3.2, 4.6, 3.2, 4.6)):
     """The official 基本信息表 layout: label | value | label | value; a 2-tuple spans the row; ("#", text) is a part heading."""
     t = doc.add_table(rows=0, cols=4)
     t.style = doc.styles["Table Grid"]
@@ -512,7 +513,7 @@ def narrative(doc, key: str, label: str | None = None):
     """The applicant's own words, one paragraph per line; a sub-label in bold when given."""
     tag(doc, f"{{%p if narrative.{key} %}}")
     if label:
-        para(doc, label, style="Normal", size=14, font=HEAD_FONT)
+        para(doc, label, style="Normal", size=14, font=HEAD_FONT).paragraph_format.keep_with_next = True
     para(doc, f"{{{{ narrative.{key} }}}}")
     tag(doc, "{%p endif %}")
 
@@ -614,15 +615,15 @@ def b_energy(doc, f, level):
                "energy", [2.8, 2.0, 2.6, 2.6, 2.6, 3.0])
     tag(doc, "{%p if carbon %}")
     lead(doc, "{{ carbon_intro }}")
-    loop_table(doc, ["年份", "直接排放（tCO₂）", "净购入电力和热力（tCO₂）", "合计（tCO₂）", "单位增加值排放（tCO₂/万元）"],
+    loop_table(doc, ["年份", "直接排放\n（tCO₂）", "净购入电力和热力\n（tCO₂）", "合计\n（tCO₂）", "单位增加值排放\n（tCO₂/万元）"],
                ["{{ r.year }}", "{{ r.fuel }}", "{{ r.power }}", "{{ r.total }}", "{{ r.intensity }}"],
-               "carbon", [1.8, 3.4, 3.8, 3.0, 3.6])
+               "carbon", [1.6, 3.2, 4.0, 3.2, 3.6])
     tag(doc, "{%p endif %}")
     tag(doc, "{%p if benchmarks %}")
     lead(doc, "{{ benchmark_intro }}")
     loop_table(doc, ["产品", "依据文件", "年份", "单位产品综合能耗", "对标值", "结论"],
                ["{{ r.product }}", "{{ r.document }}", "{{ r.year }}", "{{ r.value }}", "{{ r.levels }}", "{{ r.position }}"],
-               "benchmarks", [2.2, 3.4, 1.4, 2.6, 4.0, 2.0])
+               "benchmarks", [1.8, 3.4, 1.2, 3.0, 4.2, 2.0])
     tag(doc, "{%p for c in charts.benchmarks %}")
     p = para(doc, "{{ c.image }}", style="Normal", align=WD_ALIGN_PARAGRAPH.CENTER)
     p.paragraph_format.keep_with_next = True

@@ -516,3 +516,32 @@ def test_park_third_party_report_gives_three_years_of_scores(cli, tmp_path):
     t = docx_text(out / "绿色工业园区第三方评价报告.docx")
     assert "第1年（2022年） 81" in t and "第2年（2023年） 84" in t and "第3年（2024年） 18" in t
     assert "评价指标第三方评价表" in t and "八、第三方机构资质符合性证明材料" in t and "能源消费与能效对标" not in t
+
+
+def test_latin_text_is_not_marked_chinese_so_numbers_are_not_broken():
+    # marked zh-CN, LibreOffice breaks lines inside numbers (GB/T 25|89-2020); East Asian text stays zh-CN
+    for docx in (ROOT / "templates").glob("*/*.docx"):
+        with zipfile.ZipFile(docx) as z:
+            styles = z.read("word/styles.xml").decode("utf-8")
+        assert 'w:val="en-US"' in styles and 'w:eastAsia="zh-CN"' in styles and 'w:val="zh-CN"' not in styles, docx
+
+
+def test_columns_are_widened_to_their_longest_number_keeping_the_table_width(tmp_path):
+    from docx.shared import Cm
+
+    from gmdocs.documents.layout import TWIPS_PER_CM, fit_columns
+    doc = Document()
+    t = doc.add_table(rows=2, cols=3)
+    t.autofit = False
+    for i, w in enumerate((1.2, 8.0, 6.4)):
+        t.columns[i].width = Cm(w)
+        for row in t.rows:
+            row.cells[i].width = Cm(w)
+    t.rows[0].cells[0].text = "91150300MA0N7Q2X1A"            # an 18-character code in a 1.2 cm column
+    t.rows[1].cells[1].text = "说明文字"
+    path = tmp_path / "t.docx"
+    doc.save(str(path))
+    assert fit_columns(path) == 1
+    widths = [c.width / 360000 for c in Document(str(path)).tables[0].columns]
+    assert widths[0] >= 18 * 0.2 and abs(sum(widths) - 15.6) < 0.01
+    assert TWIPS_PER_CM == 567

@@ -368,6 +368,49 @@ class _YamlReader:
 
 
 # ------------------------------------------------------------------ XLSX
+class _Value:
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+
+class _SheetValues:
+    """One sheet's cell values, read once in openpyxl's read-only streaming mode; `cell(r, c).value` and
+    `max_row` as on a normal worksheet (random access on a read-only sheet would re-read the XML)."""
+
+    def __init__(self, ws):
+        self.title = ws.title
+        self._cells: dict[tuple[int, int], object] = {}
+        self.max_row = 0
+        for r, row in enumerate(ws.iter_rows(values_only=True), 1):
+            for c, v in enumerate(row, 1):
+                if v is not None:
+                    self._cells[(r, c)] = v
+                    self.max_row = r
+
+    def cell(self, r: int, c: int) -> _Value:
+        return _Value(self._cells.get((r, c)))
+
+
+class _BookValues:
+    """The workbook's sheets, each read only when the reader asks for it (the 说明 and 选项 sheets never are):
+    about 1.5× faster than loading every sheet with styles and validations."""
+
+    def __init__(self, wb):
+        self._wb = wb
+        self.sheetnames = wb.sheetnames
+        self._sheets: dict[str, _SheetValues] = {}
+
+    def __getitem__(self, name: str) -> _SheetValues:
+        if name not in self._sheets:
+            self._sheets[name] = _SheetValues(self._wb[name])
+        return self._sheets[name]
+
+    def close(self) -> None:
+        self._wb.close()
+
+
 class _XlsxReader:
     def __init__(self, path: Path):
         self.path = path
@@ -380,9 +423,17 @@ class _XlsxReader:
     def read(self) -> tuple[Application, list[Finding]]:
         from openpyxl import load_workbook
         try:
-            wb = load_workbook(self.path, data_only=True, read_only=False)
+            wb = _BookValues(load_workbook(self.path, data_only=True, read_only=True))
         except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
             raise GmdocsError(f"无法打开 Excel 文件（不是有效的 .xlsx）：{self.disp}（{exc}）", EXIT_BAD_INPUT) from exc
+        try:
+            return self._read(wb)
+        except (zipfile.BadZipFile, OSError) as exc:      # a sheet's XML broken inside a valid zip
+            raise GmdocsError(f"无法读取 Excel 文件：{self.disp}（{exc}）", EXIT_BAD_INPUT) from exc
+        finally:
+            wb.close()
+
+    def _read(self, wb) -> tuple[Application, list[Finding]]:
         if "基本信息" not in wb.sheetnames:
             raise GmdocsError(f"{self.disp}: 缺少工作表“基本信息”（请用 gmdocs init 生成的模板填写）", EXIT_BAD_INPUT)
         c = self.c

@@ -18,7 +18,15 @@ class Conflict:
 
     def row(self) -> list:
         return [{"error": "错误", "warning": "警告", "info": "提示"}[self.severity], self.kind, self.message,
-                "；".join(self.files)]
+                listed(self.files)]
+
+
+CELL_ITEMS = 50          # an Excel cell holds at most 32,767 characters: long lists are cut with a count
+
+
+def listed(items: list[str], limit: int = CELL_ITEMS) -> str:
+    text = "；".join(items[:limit])
+    return text + (f"；等共 {len(items)} 个" if len(items) > limit else "")
 
 
 def _norm(code: str) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from ..fsutil import atomic_write
+from .conflicts import listed
 from .run import AppResult
 
 SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -111,9 +112,9 @@ def write_summary(path: str | Path, results: Iterable[AppResult], campaign, year
             summary.data_validations.append(dv)
         conflicts, caps = after()
         for c in caps:
-            names = "；".join(f"{p.applicant}（{CATEGORY_SHORT.get(p.category, p.category)}）" for p in c.counted)
+            names = listed([f"{p.applicant}（{CATEGORY_SHORT.get(p.category, p.category)}）" for p in c.counted])
             caps_ws.append([c.label, len(c.counted), c.limit if c.limit is not None else "",
-                            CAP_STATE.get(c.state, c.state), c.rule, "；".join(p.applicant for p in c.over), names])
+                            CAP_STATE.get(c.state, c.state), c.rule, listed([p.applicant for p in c.over]), names])
         caps_ws.auto_filter.ref = f"A1:G{len(caps) + 1}"
         for c in conflicts:
             conf_ws.append(c.row())

@@ -60,6 +60,15 @@ def num(x, digits: int = 1) -> str:
     return s if s not in ("-0", "") else "0"
 
 
+_DOC_NO = re.compile(r"(?<=\S)(〔\d{4}〕)")
+
+
+def breakable(text: str) -> str:
+    """Give a long document number a place to wrap before its year bracket (发改产业 / 〔2023〕723号), so that a
+    narrow cell never breaks inside the year."""
+    return _DOC_NO.sub("\u200b\\1", text or "")
+
+
 def column(values, digits: int) -> list[str]:
     """One table column printed with the same number of decimals in every row (the most any value needs,
     up to `digits`), so that the figures line up on the decimal point; '—' for none."""
@@ -305,7 +314,7 @@ def build_context(app: Application, rep: CheckReport, ev: Evaluation, cat: Catal
     benchmarks = []
     for b in ev.benchmarks:
         lv = "；".join(f"{LEVEL_NAMES.get(k, k)} {num(v, 2)}" for k, v in b.levels.items())
-        benchmarks.append({"product": b.product, "document": b.document, "year": str(b.year or "—"),
+        benchmarks.append({"product": b.product, "document": breakable(b.document), "year": str(b.year or "—"),
                            "value": f"{num(b.value, 2)} {b.unit or ''}".strip() if b.value is not None else "—",
                            "levels": lv, "position": b.position})
     evidence, n = [], 0

@@ -30,6 +30,8 @@ def render_docx(template: Path, context: dict, out: Path, draft: bool = False) -
     if draft:
         mark_draft(tpl.docx)
     tpl.save(str(out))
+    from .layout import fit_columns
+    fit_columns(out)            # no number or code broken inside a narrow cell
 
 
 def with_images(tpl, value):
