@@ -30,17 +30,116 @@ def _fail(err: GmdocsError) -> None:
     sys.exit(err.exit_code)
 
 
+def _raise_interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+_AT_FORK = []
+
+
+def _default_in_child() -> None:
+    """A process forked by a command (batch workers) gets the default SIGTERM/SIGHUP back."""
+    import signal
+    for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)):
+        try:
+            if s is not None and signal.getsignal(s) is _raise_interrupt:
+                signal.signal(s, signal.SIG_DFL)
+        except (ValueError, OSError, RuntimeError):
+            pass
+
+
+class _Signals:
+    """While a command runs, SIGTERM and SIGHUP end it like Ctrl-C: KeyboardInterrupt, so that every `finally`
+    runs (staging and working folders removed, LibreOffice ended). Signals the parent set to be ignored (nohup)
+    stay ignored; the previous handlers are put back afterwards (the CLI also runs in-process, in tests)."""
+
+    def __enter__(self):
+        import signal
+        import threading
+        self.old = {}
+        if threading.current_thread() is not threading.main_thread():
+            return self
+        if not _AT_FORK and hasattr(os, "register_at_fork"):
+            os.register_at_fork(after_in_child=_default_in_child)
+            _AT_FORK.append(True)
+        if signal.getsignal(signal.SIGINT) is not None:
+            self.old[signal.SIGINT] = signal.getsignal(signal.SIGINT)     # put back after ignore()
+        for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)):
+            if s is None:
+                continue
+            try:
+                h = signal.getsignal(s)
+                if h is not None and h != signal.SIG_IGN:
+                    self.old[s] = signal.signal(s, _raise_interrupt)
+            except (ValueError, OSError, RuntimeError):
+                pass
+        return self
+
+    @staticmethod
+    def ignore() -> None:
+        """On the way out after an interruption: further Ctrl-C/SIGTERM must not cut the clean-up short."""
+        import signal
+        import threading
+        if threading.current_thread() is threading.main_thread():
+            for s in (signal.SIGINT, getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)):
+                try:
+                    if s is not None and signal.getsignal(s) not in (None, signal.SIG_IGN):
+                        signal.signal(s, signal.SIG_IGN)
+                except (ValueError, OSError, RuntimeError):
+                    pass
+
+    def __exit__(self, *exc):
+        import signal
+        for s, h in self.old.items():
+            try:
+                signal.signal(s, h)
+            except (ValueError, OSError, RuntimeError, TypeError):
+                pass
+        return False
+
+
+def _interrupted() -> None:
+    """Ctrl-C or SIGTERM: end the warm LibreOffice (its process group and profile) now, say so, exit 130."""
+    _Signals.ignore()
+    conv = sys.modules.get("gmdocs.documents.converter")
+    if conv is not None:
+        try:
+            conv.reset()
+        except Exception:      # best effort on the way out (signals are ignored by now)  # noqa: BLE001, S110
+            pass
+    click.echo("已中断。", err=True)
+    sys.exit(130)
+
+
+def _during_interrupt(exc: BaseException) -> bool:
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        seen.add(id(exc))
+        exc = exc.__context__
+    return False
+
+
 def handles_errors(fn):
-    """Turn GmdocsError into a Chinese message and its exit code; never a traceback for user errors."""
+    """Turn GmdocsError (and file-system errors) into a Chinese message and its exit code; never a traceback
+    for user errors. SIGTERM is handled like Ctrl-C: clean-up runs, "已中断。", exit code 130."""
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except GmdocsError as err:
-            _fail(err)
-        except KeyboardInterrupt:
-            click.echo("已中断。", err=True)
-            sys.exit(130)
+        with _Signals():
+            try:
+                return fn(*args, **kwargs)
+            except GmdocsError as err:
+                _fail(err)
+            except KeyboardInterrupt:
+                _interrupted()
+            except OSError as exc:
+                if isinstance(exc, BrokenPipeError):
+                    raise
+                if _during_interrupt(exc):         # a clean-up that failed because Ctrl-C/SIGTERM cut a tool short
+                    _interrupted()
+                from .fsutil import os_error
+                _fail(os_error(exc, action="访问"))
     return wrapper
 
 
@@ -52,7 +151,156 @@ def _catalogue(ctx: click.Context):
     return obj["catalogue"]
 
 
-@click.group(context_settings=CONTEXT)
+# ---------------------------------------------------------------- click's own errors, in Chinese
+def _param_name(param) -> str:
+    """--year for an option (its long name), FILE for an argument."""
+    if param is None:
+        return ""
+    if isinstance(param, click.Option):
+        longs = [o for o in param.opts if o.startswith("--")]
+        return (longs or param.opts or [param.name or ""])[0]
+    return param.human_readable_name
+
+
+def _date_formats(fmts) -> str:
+    return " 或 ".join(f.replace("%Y", "YYYY").replace("%m", "MM").replace("%d", "DD").replace("%H", "HH")
+                      .replace("%M", "mm").replace("%S", "ss") for f in fmts)
+
+
+def _bad_value(err: click.BadParameter) -> str:
+    """A value click could not take, said in Chinese with the parameter and the value."""
+    import re
+    msg, param = err.message or "", err.param
+    name = _param_name(param) if param is not None else (
+        err.param_hint if isinstance(err.param_hint, str) else " / ".join(err.param_hint or []))
+    what = f"参数 {name}" if name else "参数"
+    ptype = getattr(param, "type", None)
+    m = re.fullmatch(r"(.+) is not a valid (integer|float|boolean|UUID)\.", msg)
+    if m:
+        kind = {"integer": "整数", "float": "数字", "boolean": "是/否（true/false）", "UUID": "UUID"}[m.group(2)]
+        return f"{what} 的值 {m.group(1)} 不是{kind}"
+    m = re.fullmatch(r"(.+) is not in the range (.+)\.", msg)
+    if m:
+        lo, hi = getattr(ptype, "min", None), getattr(ptype, "max", None)
+        if lo is not None and hi is not None:
+            rng = f"应在 {lo} 到 {hi} 之间"
+        elif lo is not None:
+            rng = f"应不小于 {lo}"
+        elif hi is not None:
+            rng = f"应不大于 {hi}"
+        else:
+            rng = f"允许的范围：{m.group(2)}"
+        return f"{what} 的值 {m.group(1)} 超出范围：{rng}"
+    m = re.fullmatch(r"(.+) is not (?:one of )?(.+)\.", msg)
+    if m and isinstance(ptype, click.Choice):
+        return f"{what} 的值 {m.group(1)} 不是可选值之一（可选：{'、'.join(map(str, ptype.choices))}）"
+    m = re.fullmatch(r"(.+) does not match the formats? (.+)\.", msg)
+    if m:
+        fmts = getattr(ptype, "formats", None) or []
+        return f"{what} 的值 {m.group(1)} 不是有效的日期，应写成 {_date_formats(fmts) or m.group(2)}（如 2024-05-20）"
+    m = re.fullmatch(r"(File|Directory|Path) (.+?) (does not exist|is a file|is a directory|is not readable|"
+                     r"is not writable|is not executable)\.", msg)
+    if m:
+        target = m.group(2)
+        why = {"does not exist": "不存在", "is a file": "是一个文件，这里需要文件夹",
+               "is a directory": "是一个文件夹，这里需要文件", "is not readable": "没有读取权限",
+               "is not writable": "没有写入权限", "is not executable": "不可执行"}[m.group(3)]
+        return f"{what} 指定的 {target} {why}"
+    return f"{what} 的值不合法：{msg}"
+
+
+def click_error_text(err: click.ClickException, path: str = "gmdocs") -> str:
+    """Chinese for every error click itself raises (bad or missing arguments and options, unknown options and
+    commands); the command's --help is named for what to do next (`path`: the command when click gives none)."""
+    import re
+    ctx = getattr(err, "ctx", None)
+    path = ctx.command_path if ctx is not None else path
+    help_hint = f"（可用 {path} --help 查看）"
+    msg = err.message or ""
+    if isinstance(err, click.NoSuchOption):
+        text = f"没有这个选项 {err.option_name}"
+        if err.possibilities:
+            text += f"；是不是要用 {'、'.join(sorted(err.possibilities))}？"
+        return text + help_hint
+    if isinstance(err, click.exceptions.NoSuchCommand):
+        text = f"没有这个命令 {err.command_name!r}"
+        if err.possibilities:
+            text += f"；是不是要用 {'、'.join(sorted(err.possibilities))}？"
+        return text + help_hint
+    if isinstance(err, click.MissingParameter):
+        name = _param_name(err.param) if err.param is not None else (err.param_hint or "")
+        kind = err.param_type or (err.param.param_type_name if err.param is not None else "parameter")
+        label = {"argument": "参数", "option": "选项"}.get(kind, "参数")
+        extra = ""
+        if err.param is not None and isinstance(err.param.type, click.Choice):
+            extra = f"（可选：{'、'.join(map(str, err.param.type.choices))}）"
+        return f"缺少{label} {name}{extra}" + help_hint
+    if isinstance(err, click.BadParameter):
+        return _bad_value(err) + help_hint
+    if isinstance(err, click.BadOptionUsage):
+        m = re.fullmatch(r"Option (.+) requires (?:an argument|(\d+) arguments)\.", msg)
+        if m:
+            return f"选项 {err.option_name} 后面缺少值" + (f"（需要 {m.group(2)} 个值）" if m.group(2) else "") + help_hint
+        if re.fullmatch(r"Option (.+) does not take a value\.", msg):
+            return f"选项 {err.option_name} 不接受值" + help_hint
+        return f"选项 {err.option_name} 用法不对：{msg}" + help_hint
+    if isinstance(err, click.BadArgumentUsage):
+        m = re.fullmatch(r"Argument (.+) takes (\d+) values\.", msg)
+        if m:
+            return f"参数 {m.group(1)} 需要 {m.group(2)} 个值" + help_hint
+        return f"参数用法不对：{msg}" + help_hint
+    if isinstance(err, click.UsageError):
+        m = re.fullmatch(r"Got unexpected extra arguments? \((.*)\)", msg)
+        if m:
+            return f"多余的参数：{m.group(1)}（有空格的值请加引号）" + help_hint
+        if msg == "Missing command.":
+            return "缺少子命令" + help_hint
+        return f"用法错误：{msg}" + help_hint
+    if isinstance(err, click.FileError):
+        return f"无法打开文件 {err.ui_filename}：{err.message}"
+    return msg
+
+
+class ChineseGroup(click.Group):
+    """The top-level group: click's own usage errors are printed in Chinese (exit code 2, JSON under --json);
+    --help, --version and the commands' own output are unchanged."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        argv = list(sys.argv[1:] if args is None else args)
+        try:
+            rv = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.exceptions.NoArgsIsHelpError as err:          # `gmdocs standard` alone: its help, as before
+            err.show()
+            sys.exit(err.exit_code)
+        except click.ClickException as err:
+            text = click_error_text(err, self._command_path(argv, prog_name))
+            if "--json" in argv:
+                _echo_json({"error": text, "exit_code": err.exit_code, "problems": []})
+            click.echo(f"错误：{text}", err=True)
+            ctx = getattr(err, "ctx", None)
+            if ctx is not None and isinstance(err, click.UsageError):
+                click.echo(ctx.get_usage().replace("Usage: ", "用法：", 1), err=True)
+            sys.exit(err.exit_code)
+        except click.Abort:
+            click.echo("已中断。", err=True)
+            sys.exit(130)
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+    def _command_path(self, argv: list[str], prog_name: str | None) -> str:
+        """`gmdocs search` for `search a --limit` (click's parser errors carry no context to say so)."""
+        words, cmd = [prog_name or "gmdocs"], self
+        for token in argv:
+            sub = cmd.commands.get(token) if isinstance(cmd, click.Group) else None
+            if sub is None:
+                continue                 # an option or its value
+            words.append(token)
+            cmd = sub
+        return " ".join(words)
+
+
+@click.group("gmdocs", cls=ChineseGroup, context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version", prog_name="gmdocs", message="%(prog)s %(version)s")
 @click.option("--data-dir", type=click.Path(file_okay=False), default=None,
               help="用户补充数据目录（也可用环境变量 GMDOCS_DATA；默认 ~/.config/gmdocs）。")

@@ -270,6 +270,9 @@ def _read_yaml(p: Path) -> list[Project]:
 def _open_xlsx(p: Path, data_only: bool):
     import zipfile
     from openpyxl import load_workbook
+
+    from .limits import check_zip_bounds
+    check_zip_bounds(p, "台账 Excel 文件")
     try:
         return load_workbook(p, data_only=data_only)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:

@@ -19,6 +19,11 @@ def make_pdf(path: Path, pages: list[list[str]]) -> Path:
                     b"/Contents %d 0 R >>" % (font_id, content_id))
         kids.append(len(objs))
     objs[1] = b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % k for k in kids) + b"] /Count %d >>" % len(kids)
+    return write_pdf(path, objs)
+
+
+def write_pdf(path: Path, objs: list[bytes]) -> Path:
+    """Serialise numbered objects (1 = catalog) with a cross-reference table."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for i, body in enumerate(objs, 1):

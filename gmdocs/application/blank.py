@@ -65,6 +65,15 @@ def skeleton(cat: Catalogue, category: str, year: int) -> dict:
     }
 
 
+# 基本信息 cells written as text (number format @) with a comment saying why.
+_KEEP_ZERO = "本单元格已设为“文本”格式，请照原样填写：按数字输入时 Excel 会去掉开头的 0（如邮编 010010、区号 0551）。"
+TEXT_CODES = {
+    "uscc": "本单元格已设为“文本”格式：请按营业执照填写 18 位统一社会信用代码。按数字输入时 Excel 只保留 15 位有效数字，"
+            "后几位会丢失（显示成 9.11503E+17）。",
+    "industry_code": _KEEP_ZERO, "postcode": _KEEP_ZERO, "phone": _KEEP_ZERO, "mobile": _KEEP_ZERO, "fax": _KEEP_ZERO,
+}
+
+
 def _field_note(s: FieldSpec) -> str:
     parts = []
     if s.required:
@@ -218,6 +227,7 @@ def _prefill(wb, app, app_dir: str | None = None) -> None:
 
 def write_xlsx(sk: dict, path: Path, force: bool, app=None) -> Path:
     from openpyxl import Workbook
+    from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -290,6 +300,9 @@ def write_xlsx(sk: dict, path: Path, force: bool, app=None) -> Path:
             r = info.max_row
             if s.required:
                 info.cell(r, 2).fill = req_fill
+            if s.id in TEXT_CODES:      # codes, not numbers: Excel would drop digits or leading zeros
+                info.cell(r, 2).number_format = "@"
+                info.cell(r, 2).comment = Comment(TEXT_CODES[s.id], "gmdocs", width=260, height=110)
             if s.choices:
                 dropdown(info, '"' + ",".join(s.choices) + '"', f"B{r}", "可选：" + "/".join(s.choices))
 

@@ -6,19 +6,35 @@ not a number, an unknown result — becomes a Finding, so that `check` lists all
 """
 from __future__ import annotations
 
+import difflib
+import posixpath
+import re
+import unicodedata
 import zipfile
 from pathlib import Path
 
 from ..catalogue.yamlsrc import LDict, display_path, read_yaml
 from ..errors import EXIT_BAD_INPUT, GmdocsError
-from ..findings import ERROR, WARNING, Finding
+from ..findings import ERROR, INFO, WARNING, Finding
 from ..fsutil import require_file
+from ..limits import open_zip_checked
 from .model import Answer, Application, Attachment, EnergyUse, Field, Loc, ProductOutput, RawEntry, YearFigures
 from .spec import (CATEGORY_LABELS, INFO_FIELDS, LABEL_TO_CATEGORY, NARRATIVE_BY_LABEL, PARK_YEAR_EXTRA, RAW_BY_LABEL,
-                   RAW_UNITS, RESULTS, YEAR_FIELDS, FieldSpec)
-from .values import clean_text, to_bool, to_date, to_int, to_number, to_year
+                   RAW_UNITS, RESULTS, YEAR_FIELDS, FieldSpec, canonical_unit, raw_unit_factor, unit_tables)
+from .values import SCIENTIFIC, clean_text, header_year, to_bool, to_date, to_int, to_number, to_year
 
-SHEETS = ("说明", "基本信息", "经济与能源汇总", "能源消费", "产品", "原始数据", "基本要求", "指标", "排除情形", "附件")
+SHEETS = ("说明", "基本信息", "经济与能源汇总", "能源消费", "产品", "原始数据", "基本要求", "指标", "排除情形", "情况说明", "附件")
+# The sheets the reader reads (the template's, less 说明 and 选项), and the columns it reads in each: a merged
+# range or a formula without a result there loses data; 产品 only for factories.
+DATA_SHEETS: dict[str, frozenset[int]] = {
+    "基本信息": frozenset({1, 2}), "经济与能源汇总": frozenset(range(1, 6)), "能源消费": frozenset(range(1, 6)),
+    "产品": frozenset(range(1, 12)), "原始数据": frozenset(range(1, 7)), "基本要求": frozenset({1, 3, 4}),
+    "指标": frozenset({1, 5, 6, 7, 8, 9, 10}), "排除情形": frozenset({1, 3}), "情况说明": frozenset({1, 2}),
+    "附件": frozenset({1, 2})}
+# 基本信息 fields that are codes, not numbers: a spreadsheet (or YAML) that takes them for numbers loses digits.
+# id → digits (0: a telephone number, whose leading 0 of the area code goes).
+CODE_FIELDS = {"uscc": 18, "industry_code": 4, "postcode": 6, "phone": 0, "mobile": 0, "fax": 0}
+_UNSET = object()
 
 
 class Collector:
@@ -37,7 +53,9 @@ def convert(spec: FieldSpec, raw, loc: Loc, c: Collector, label: str | None = No
     """Convert one raw value per its spec; record an error and return None when it does not fit."""
     label = label or spec.label
     try:
-        if spec.type in ("number", "percent"):
+        if spec.id == "year":
+            v = to_year(raw)
+        elif spec.type in ("number", "percent"):
             v = to_number(raw)
         elif spec.type == "int":
             v = to_int(raw)
@@ -49,7 +67,7 @@ def convert(spec: FieldSpec, raw, loc: Loc, c: Collector, label: str | None = No
             v = clean_text(raw)
     except (ValueError, TypeError):
         kind = {"number": "数字", "percent": "百分数（如 62.5）", "int": "整数", "date": "日期（YYYY-MM-DD）",
-                "bool": "是 或 否"}.get(spec.type, "文本")
+                "bool": "是 或 否"}.get(spec.type, "文本") if spec.id != "year" else "四位年份（如 2023 或 2023年）"
         c.error(loc, label, f"应为{kind}，实际填写的是 {raw!r}")
         return None
     if v is None:
@@ -60,6 +78,80 @@ def convert(spec: FieldSpec, raw, loc: Loc, c: Collector, label: str | None = No
         c.error(loc, label, f"取值 {v!r} 不在可选范围内：{'、'.join(spec.choices)}")
         return None
     return v
+
+
+def code_field(spec: FieldSpec, raw, loc: Loc, c: Collector, excel: bool):
+    """A code (统一社会信用代码, 行业代码, 邮编, 电话) that a spreadsheet or YAML took for a number: said, and read as
+    well as can be. Returns the value to use, or _UNSET to convert `raw` as usual."""
+    width = CODE_FIELDS.get(spec.id)
+    if width is None or raw is None or isinstance(raw, bool):
+        return _UNSET
+    fix = ("请把该单元格格式设为“文本”（或先输入英文单引号 '），再按原件重新输入" if excel
+           else f"请加英文引号，如 {spec.label}: \"{'010010' if spec.id == 'postcode' else '0551-12345678'}\"")
+    if spec.id == "uscc":
+        sci = isinstance(raw, str) and SCIENTIFIC.fullmatch(unicodedata.normalize("NFKC", raw).strip())
+        if isinstance(raw, float) or sci:
+            shown = raw.strip() if isinstance(raw, str) else f"{raw:.6g}".upper()
+            fix = ("请把该单元格格式设为“文本”（或先输入英文单引号 '），再按营业执照重新输入 18 位代码" if excel
+                   else "请加英文引号，按营业执照重新填写 18 位代码，如 统一社会信用代码: \"91150300MA0N7Q2X1B\"")
+            c.error(loc, spec.label, f"统一社会信用代码被{' Excel ' if excel else ''}当成了数字（{shown}）：数字只保留 15 位有效"
+                    f"数字，18 位代码的后几位已经丢失，无法从文件中恢复（这不是校验码算错）。{fix}", code="uscc-number")
+            return None
+        if isinstance(raw, int) and excel:
+            c.warn(loc, spec.label, "统一社会信用代码存成了数字：现在还是完整的，但用 Excel 打开再保存后只保留 15 位有效数字，"
+                   f"后几位会丢失。{fix}", code="uscc-number")
+        return _UNSET
+    if not isinstance(raw, (int, float)) or (isinstance(raw, float) and not raw.is_integer()):
+        return _UNSET
+    digits = str(int(raw))
+    if width and len(digits) < width and excel:
+        c.warn(loc, spec.label, f"{spec.label}被存成了数字，开头的 0 已丢失（读到 {digits}）：按 {digits.zfill(width)} 读取。"
+               f"{fix}", code="code-number")
+        return digits.zfill(width)
+    if width and len(digits) >= width:
+        return _UNSET
+    if not width and len(digits) == 11 and digits.startswith("1"):        # a mobile number
+        return _UNSET
+    if excel:
+        c.warn(loc, spec.label, f"{spec.label}被存成了数字（{digits}）：区号开头的 0 可能已丢失。{fix}", code="code-number")
+    else:
+        c.warn(loc, spec.label, f"{spec.label}写成了数字（读到 {digits}）：YAML 会去掉开头的 0，或把 0 开头的数字当作八进制。"
+               f"{fix}", code="code-number")
+    return _UNSET
+
+
+def info_value(spec: FieldSpec, raw, loc: Loc, c: Collector, excel: bool):
+    v = code_field(spec, raw, loc, c, excel)
+    return convert(spec, raw, loc, c) if v is _UNSET else v
+
+
+def energy_unit(unit: str | None, amounts: dict[int, float]) -> tuple[str | None, dict[int, float]]:
+    """An energy carrier's unit as written → the spelling UNIT_FACTORS knows (units.yaml), the amounts scaled when
+    the spelling has a factor (千立方米 → m³ × 1000). An unknown unit is kept: the check says it cannot be converted."""
+    hit = canonical_unit("energy", unit) if unit else None
+    if hit is None:
+        return unit, amounts
+    canonical, factor = hit
+    return canonical, ({y: v * factor for y, v in amounts.items()} if factor != 1 else amounts)
+
+
+def unit_energy_unit(prod: ProductOutput, written, loc: Loc, c: Collector) -> None:
+    """The product's 单位产品综合能耗单位 → the benchmark tables' spelling (千克标准煤/吨 → kgce/t), values scaled when
+    the spelling has a factor (tce/t → kgce/t × 1000); an unknown unit is a warning: that product is not compared."""
+    unit = clean_text(written)
+    prod.unit_energy_unit = unit
+    if not unit:
+        return
+    hit = canonical_unit("unit_energy", unit)
+    if hit is None:
+        known = "、".join(u for u, _ in unit_tables()["unit_energy:exact"].values())
+        c.warn(loc, f"产品/{prod.name}/单位产品综合能耗单位",
+               f"单位 {unit!r} 无法识别：“{prod.name}”的单位产品综合能耗不与能效标杆水平/基准水平对标（已跳过）。"
+               f"请写 {known} 之一（也认得 千克标准煤/吨、公斤标准煤/吨 等写法）", code="unit-unknown")
+        return
+    prod.unit_energy_unit, factor = hit
+    if factor != 1:
+        prod.unit_energy = {y: v * factor for y, v in prod.unit_energy.items()}
 
 
 def _result(raw, loc: Loc, c: Collector, label: str) -> str | None:
@@ -92,7 +184,7 @@ def raw_entry(label, part, unit, amounts: dict[int, float], loc: Loc, year_locs:
     if not unit:
         c.error(loc, f"原始数据/{label}/单位", f"“{label}”未填写单位（可用：{'、'.join(units)}）", code="required")
         return None
-    factor = units.get(unit.replace(" ", ""))
+    factor = raw_unit_factor(item.kind, unit)
     if factor is None:
         c.error(loc, f"原始数据/{label}/单位", f"“{label}”的单位 {unit!r} 无法识别（可用：{'、'.join(units)}）",
                 code="raw-unit")
@@ -106,6 +198,20 @@ def raw_entry(label, part, unit, amounts: dict[int, float], loc: Loc, year_locs:
             c.error(year_locs.get(y, loc), f"原始数据/{label}", f"{y} 年数值为负数（{v:g}），应为 0 或正数", code="negative")
     good = {y: v * factor for y, v in amounts.items() if v >= 0}
     return RawEntry(item.id, part, unit, good, loc, dict(year_locs))
+
+
+EMPTY_ENERGY = ("能源消费没有填写：绿色工厂应按能源品种（电力、原煤、天然气……）逐行填写近三年的实物消费量和单位，"
+                "否则无法按 GB/T 2589-2020 核对综合能耗")
+
+
+def _no_attachments(app: Application, c: Collector, loc: Loc, where: str) -> None:
+    """Evidence named in 基本要求/指标 but no attachment listed: the package will have none (a note: attaching the
+    evidence is the applicant's choice; a 附件 sheet that is missing, or a mistyped YAML key, is an error/warning)."""
+    named = sorted({a.evidence for a in list(app.gates) + list(app.answers) if a.evidence})
+    if named:
+        c.findings.append(Finding(INFO, "attachments", f"没有列出附件，而基本要求/指标的“证据”写了 {len(named)} 项证明材料"
+                                  f"（如 {named[0]}）：申报材料汇编将不含证明材料 PDF；要附上的，请在{where}中写明名称和文件",
+                                  str(loc), "附件"))
 
 
 def load_application(path: str | Path) -> tuple[Application, list[Finding]]:
@@ -172,7 +278,7 @@ class _YamlReader:
                 c.warn(self.loc(info, k), str(k), "基本信息中未知的字段，已忽略")
         for s in specs:
             loc = self.loc(info, s.label) if s.label in info else self.loc(info)
-            app.info[s.id] = Field(convert(s, info.get(s.label), loc, c), loc)
+            app.info[s.id] = Field(info_value(s, info.get(s.label), loc, c, excel=False), loc)
         self._years(data, app)
         self._energy(data, app)
         self._products(data, app)
@@ -188,6 +294,8 @@ class _YamlReader:
                 self.c.error(loc, "附件", "每个附件要写“名称”和“文件”（PDF 路径，相对于本文件所在目录）", code="required")
                 continue
             app.attachments.append(Attachment(name, str((self.path.parent / file)), loc))
+        if not app.attachments:
+            _no_attachments(app, c, self.loc(data, "附件") if "附件" in data else self.loc(data), "“附件”")
         return app, c.findings
 
     def _list(self, data, key) -> list:
@@ -241,7 +349,11 @@ class _YamlReader:
         return out
 
     def _energy(self, data, app: Application) -> None:
-        for item in self._list(data, "能源消费"):
+        items = self._list(data, "能源消费")
+        if not items and app.category == "factory":
+            self.c.error(self.loc(data, "能源消费") if "能源消费" in data else self.loc(data), "能源消费", EMPTY_ENERGY,
+                         code="required")
+        for item in items:
             carrier = clean_text(item.get("能源品种"))
             unit = clean_text(item.get("单位"))
             loc = self.loc(item)
@@ -262,6 +374,7 @@ class _YamlReader:
                     continue
                 if y is not None and n is not None:
                     amounts[y] = n
+            unit, amounts = energy_unit(unit, amounts)
             app.energy.append(EnergyUse(carrier, unit or "", amounts, loc))
 
     def _raw(self, data, app: Application) -> None:
@@ -297,7 +410,9 @@ class _YamlReader:
                 claims = False
             prod = ProductOutput(name, clean_text(item.get("单位")) or "", self._year_map(item.get("产量"), f"产品/{name}/产量"),
                                  self._year_map(item.get("单位产品综合能耗"), f"产品/{name}/单位产品综合能耗"),
-                                 clean_text(item.get("单位产品综合能耗单位")), claims, loc)
+                                 None, claims, loc)
+            unit_energy_unit(prod, item.get("单位产品综合能耗单位"),
+                             self.loc(item, "单位产品综合能耗单位") if "单位产品综合能耗单位" in item else loc, self.c)
             try:
                 prod.intermediate = bool(to_bool(item.get("中间产品")))
             except ValueError:
@@ -407,8 +522,71 @@ class _BookValues:
             self._sheets[name] = _SheetValues(self._wb[name])
         return self._sheets[name]
 
+    def loaded(self) -> list[str]:
+        """The sheets read so far, in the order they were read."""
+        return list(self._sheets)
+
     def close(self) -> None:
         self._wb.close()
+
+
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Za-z]+\d+(?::[A-Za-z]+\d+)?)"')
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_REF = re.compile(rb'\br="([A-Za-z]+\d+)"')
+_CACHED = re.compile(rb"<(?:\w+:)?v>[^<]")
+
+
+class _SheetXml:
+    """What openpyxl's read-only, values-only mode does not give: merged ranges and formulas without a cached
+    result, found with a regex over the sheet's XML part (a sheet is read once more, without parsing it)."""
+
+    def __init__(self, zf: zipfile.ZipFile):
+        self.zf = zf
+        self._parts: dict[str, str] | None = None
+
+    def parts(self) -> dict[str, str]:
+        """Sheet name → its part in the zip, from the workbook and its relationships."""
+        if self._parts is None:
+            self._parts = {}
+            try:
+                from lxml import etree
+                parser = etree.XMLParser(resolve_entities=False, no_network=True)
+                rels = etree.fromstring(self.zf.read("_rels/.rels"), parser)
+                book = next((r.get("Target") for r in rels if (r.get("Type") or "").endswith("/officeDocument")),
+                            "xl/workbook.xml").lstrip("/")
+                base = posixpath.dirname(book)
+                targets = {r.get("Id"): r.get("Target") or "" for r in etree.fromstring(
+                    self.zf.read(posixpath.join(base, "_rels", posixpath.basename(book) + ".rels")), parser)}
+                for sh in etree.fromstring(self.zf.read(book), parser).iter("{*}sheet"):
+                    rid = next((v for k, v in sh.attrib.items() if k.endswith("}id")), None)
+                    t = targets.get(rid)
+                    if t:
+                        self._parts[sh.get("name")] = t.lstrip("/") if t.startswith("/") else \
+                            posixpath.normpath(posixpath.join(base, t))
+            except (KeyError, ValueError, OSError, zipfile.BadZipFile, etree.XMLSyntaxError):
+                pass
+        return self._parts
+
+    def scan(self, name: str) -> tuple[list[str], list[str], list[str]]:
+        """(merged ranges, formula cells without a result, formula cells with one) of a sheet."""
+        part = self.parts().get(name)
+        if part is None:
+            return [], [], []
+        try:
+            data = self.zf.read(part)
+        except (KeyError, OSError, zipfile.BadZipFile):
+            return [], [], []
+        merged = [m.group(1).decode().upper() for m in _MERGE.finditer(data)] if b"mergeCell" in data else []
+        empty, cached = [], []
+        if _FORMULA.search(data):
+            for m in _CELL.finditer(data):
+                body = m.group(2)
+                if not body or not _FORMULA.search(body):
+                    continue
+                ref = _REF.search(m.group(1))
+                (cached if _CACHED.search(body) else empty).append(ref.group(1).decode().upper() if ref else "?")
+        return merged, empty, cached
 
 
 class _XlsxReader:
@@ -422,20 +600,98 @@ class _XlsxReader:
 
     def read(self) -> tuple[Application, list[Finding]]:
         from openpyxl import load_workbook
+        # size, inflated size, encryption and the old .xls format, before openpyxl inflates anything
+        zf = open_zip_checked(self.path, "Excel 文件", self.disp)
         try:
-            wb = _BookValues(load_workbook(self.path, data_only=True, read_only=True))
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-            raise GmdocsError(f"无法打开 Excel 文件（不是有效的 .xlsx）：{self.disp}（{exc}）", EXIT_BAD_INPUT) from exc
-        try:
-            return self._read(wb)
-        except (zipfile.BadZipFile, OSError) as exc:      # a sheet's XML broken inside a valid zip
-            raise GmdocsError(f"无法读取 Excel 文件：{self.disp}（{exc}）", EXIT_BAD_INPUT) from exc
+            self.xml = _SheetXml(zf)
+            try:
+                wb = _BookValues(load_workbook(self.path, data_only=True, read_only=True))
+            except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+                raise GmdocsError(f"无法打开 Excel 文件（不是有效的 .xlsx）：{self.disp}（{exc}）", EXIT_BAD_INPUT) from exc
+            try:
+                return self._read(wb)
+            except (zipfile.BadZipFile, OSError) as exc:      # a sheet's XML broken inside a valid zip
+                raise GmdocsError(f"无法读取 Excel 文件：{self.disp}（{exc}）", EXIT_BAD_INPUT) from exc
+            finally:
+                wb.close()
         finally:
-            wb.close()
+            zf.close()
+
+    def _renamed(self, wb, name: str) -> str | None:
+        """The sheet that looks like `name` renamed: among the sheets the template does not have, the closest name
+        (or the only one, when a single sheet is missing)."""
+        extra = [n for n in wb.sheetnames if n not in SHEETS and n != "选项"]
+        norm = {n: "".join(unicodedata.normalize("NFKC", n).split()) for n in extra}
+        same = [n for n, k in norm.items() if k == name]
+        if same:
+            return same[0]
+        close = difflib.get_close_matches(name, extra, n=1, cutoff=0.4)
+        return close[0] if close else None
+
+    def _missing_sheets(self, wb, category: str) -> list[str]:
+        expected = [n for n in DATA_SHEETS if n != "产品" or category == "factory"]
+        return [n for n in expected if n not in wb.sheetnames]
+
+    def _report_missing(self, wb, app: Application, missing: list[str]) -> None:
+        """One error per missing sheet, first in the list: what is lost, and the renamed sheet if one looks like it."""
+        extra = [n for n in wb.sheetnames if n not in SHEETS and n != "选项"]
+        out = []
+        for name in missing:
+            guess = self._renamed(wb, name)
+            if guess is None and len(missing) == 1 and len(extra) == 1:
+                guess = extra[0]
+            msg = f"缺少工作表“{name}”"
+            if guess:
+                msg += f"：有一个名为“{guess}”的工作表，是不是把“{name}”改了名？请改回“{name}”"
+            msg += "（工作表名称不能修改；可用 gmdocs init 生成模板对照）"
+            if name == "附件":
+                named = {a.evidence for a in list(app.gates) + list(app.answers) if a.evidence}
+                msg += "。没有“附件”工作表，申报材料汇编将不含任何证明材料 PDF" + (
+                    f"（基本要求/指标的“证据”写了 {len(named)} 项证明材料）" if named else "")
+            elif name in ("能源消费", "经济与能源汇总"):
+                msg += "。没有这张表就无法核对综合能耗"
+            out.append(Finding(ERROR, "sheet-missing", msg, self.disp, name))
+        self.c.findings[:0] = out
+
+    def _scan_xml(self, wb) -> None:
+        """Merged ranges and formulas without a result in the sheets read: named, cell by cell."""
+        from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
+        for name in wb.loaded():
+            cols = DATA_SHEETS.get(name)
+            if cols is None:
+                continue
+            merged, empty, cached = self.xml.scan(name)
+            for ref in merged:
+                try:
+                    c0, r0, c1, r1 = range_boundaries(ref)
+                except ValueError:
+                    continue
+                first = ref.split(":")[0]
+                msg = (f"合并单元格 {ref}：请取消合并（合并后只有左上角的 {first} 有内容，其余单元格读作空白"
+                       f"{'，表头合并后年份也读不出' if r0 == 1 else ''}）")
+                if cols & set(range(c0, c1 + 1)):
+                    self.c.error(self.loc(name, ref), f"{name}/合并单元格", msg, code="merged-cell")
+                else:
+                    self.c.warn(self.loc(name, ref), f"{name}/合并单元格", msg, code="merged-cell")
+            for ref in empty:
+                try:
+                    in_data = ref == "?" or coordinate_to_tuple(ref)[1] in cols
+                except ValueError:
+                    in_data = True
+                if in_data:
+                    self.c.error(self.loc(name, ref), f"{name}/公式",
+                                 f"公式单元格 {ref} 没有计算结果（请在 Excel 中打开保存一次，或改为数值）", code="formula")
+            if cached:
+                shown = "、".join(cached[:5]) + ("等" if len(cached) > 5 else "")
+                self.c.findings.append(Finding(INFO, "formula", f"{len(cached)} 个公式单元格（{shown}）按 Excel 最后一次保存时"
+                                               "的计算结果读取", str(self.loc(name, cached[0])), f"{name}/公式"))
 
     def _read(self, wb) -> tuple[Application, list[Finding]]:
         if "基本信息" not in wb.sheetnames:
-            raise GmdocsError(f"{self.disp}: 缺少工作表“基本信息”（请用 gmdocs init 生成的模板填写）", EXIT_BAD_INPUT)
+            guess = self._renamed(wb, "基本信息")
+            hint = f"：有一个名为“{guess}”的工作表，是不是改了名？请改回“基本信息”" if guess else ""
+            raise GmdocsError(f"{self.disp}: 缺少工作表“基本信息”{hint}（请用 gmdocs init 生成的模板填写，工作表名称不能修改）",
+                              EXIT_BAD_INPUT)
         c = self.c
         ws = wb["基本信息"]
         rows = {}
@@ -463,7 +719,8 @@ class _XlsxReader:
                 c.error(loc, s.label, "模板中缺少这一行", code="required")
                 app.info[s.id] = Field(None, loc)
                 continue
-            app.info[s.id] = Field(convert(s, raw, loc, c), loc)
+            app.info[s.id] = Field(info_value(s, raw, loc, c, excel=True), loc)
+        missing = self._missing_sheets(wb, category)
         self._years(wb, app)
         self._energy(wb, app)
         self._products(wb, app)
@@ -483,6 +740,11 @@ class _XlsxReader:
                     c.error(loc, "附件", "每个附件要写名称和文件（PDF 路径，相对于本文件所在目录）", code="required")
                     continue
                 app.attachments.append(Attachment(name, str(self.path.parent / file), loc))
+            if not app.attachments:
+                _no_attachments(app, c, self.loc("附件", "A2"), "“附件”工作表")
+        self._scan_xml(wb)
+        if missing:
+            self._report_missing(wb, app, missing)
         return app, c.findings
 
     def _sheet(self, wb, name):
@@ -491,13 +753,27 @@ class _XlsxReader:
         return wb[name]
 
     def _year_header(self, ws, first_col: int, count: int = 3) -> list[int | None]:
-        years = []
+        """The years of a group of year columns (2023年, 2023年产量, 二〇二三年 …); a header that is not a year, or a
+        column with numbers under an empty header, is an error naming the header cell."""
+        years: list[int | None] = []
         for col in range(first_col, first_col + count):
             raw = ws.cell(1, col).value
+            cell = f"{chr(64 + col)}1"
             try:
-                years.append(to_year(str(raw).split("年")[0]) if raw is not None else None)
+                y = header_year(raw)
             except ValueError:
-                years.append(None)
+                self.c.error(self.loc(ws.title, cell), f"{ws.title}/表头", f"表头 {raw!r} 不是年份：应写四位年份，如 2023年"
+                             "（这一列的数值无法读取）", code="year-header")
+                y = None
+            else:
+                if y is None and any(ws.cell(r, col).value not in (None, "") for r in range(2, ws.max_row + 1)):
+                    self.c.error(self.loc(ws.title, cell), f"{ws.title}/表头",
+                                 f"表头 {cell} 没有年份，这一列填写的数值无法读取：请写上年份，如 2023年", code="year-header")
+                elif y is not None and y in years:
+                    self.c.error(self.loc(ws.title, cell), f"{ws.title}/表头", f"表头年份 {y} 重复（这一列的数值无法读取）",
+                                 code="year-header")
+                    y = None
+            years.append(y)
         return years
 
     def _years(self, wb, app: Application) -> None:
@@ -505,9 +781,11 @@ class _XlsxReader:
         if ws is None:
             return
         specs = YEAR_FIELDS + (PARK_YEAR_EXTRA if app.category == "park" else ())
+        rows = 0
         for r in range(2, ws.max_row + 1):
             if all(ws.cell(r, i + 1).value in (None, "") for i in range(len(specs))):
                 continue
+            rows += 1
             vals = {}
             for i, s in enumerate(specs):
                 col = chr(ord("A") + i)
@@ -521,12 +799,16 @@ class _XlsxReader:
                 yf.value_added_share = vals.get("value_added_share")
                 yf.share_loc = self.loc(ws.title, f"E{r}")
             app.years.append(yf)
+        if not rows:
+            self.c.error(self.loc(ws.title, "A2"), "经济与能源汇总", "经济与能源汇总是空的：应从第 2 行起逐年填写近三年的年份、"
+                         "工业增加值和综合能耗", code="required")
 
     def _energy(self, wb, app: Application) -> None:
         ws = self._sheet(wb, "能源消费")
         if ws is None:
             return
         years = self._year_header(ws, 3)
+        before = len(app.energy)
         for r in range(2, ws.max_row + 1):
             carrier = clean_text(ws.cell(r, 1).value)
             if not carrier:
@@ -546,7 +828,10 @@ class _XlsxReader:
                     continue
                 if y is not None and n is not None:
                     amounts[y] = n
+            unit, amounts = energy_unit(unit, amounts)
             app.energy.append(EnergyUse(carrier, unit or "", amounts, self.loc(ws.title, f"A{r}")))
+        if len(app.energy) == before and app.category == "factory":
+            self.c.error(self.loc(ws.title, "A2"), "能源消费", EMPTY_ENERGY + "（从第 2 行起每行一个能源品种）", code="required")
 
     def _raw(self, wb, app: Application) -> None:
         ws = self._sheet(wb, "原始数据")
@@ -585,7 +870,7 @@ class _XlsxReader:
             if not name:
                 continue
             prod = ProductOutput(name, clean_text(ws.cell(r, 2).value) or "", {}, {},
-                                 clean_text(ws.cell(r, 9).value), False, self.loc(ws.title, f"A{r}"))
+                                 None, False, self.loc(ws.title, f"A{r}"))
             for years, first, target, label in ((out_years, 3, prod.output, "产量"),
                                                 (ue_years, 6, prod.unit_energy, "单位产品综合能耗")):
                 for i, y in enumerate(years):
@@ -601,6 +886,7 @@ class _XlsxReader:
                         target[y] = n
                         if label == "单位产品综合能耗":
                             prod.year_locs[y] = self.loc(ws.title, cell)
+            unit_energy_unit(prod, ws.cell(r, 9).value, self.loc(ws.title, f"I{r}"), self.c)
             try:
                 prod.claims_benchmark = bool(to_bool(ws.cell(r, 10).value))
             except ValueError:

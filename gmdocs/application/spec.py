@@ -4,7 +4,10 @@ Keys in input files are the Chinese labels (what applicants read); code uses the
 """
 from __future__ import annotations
 
+import functools
+import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 
 CATEGORY_LABELS = {"factory": "绿色工厂", "park": "绿色工业园区", "supply-chain": "绿色供应链管理企业"}
 LABEL_TO_CATEGORY = {v: k for k, v in CATEGORY_LABELS.items()} | {k: k for k in CATEGORY_LABELS}
@@ -128,6 +131,71 @@ RAW_UNITS: dict[str, tuple[str, dict[str, float]]] = {
     "certificate": ("个", {"个": 1.0, "张": 1.0}),
     "money": ("万元", {"万元": 1.0, "元": 1e-4, "亿元": 1e4}),
 }
+
+
+# ---------------------------------------------------------------- unit spellings (units.yaml)
+UNITS_FILE = Path(__file__).with_name("units.yaml")
+
+
+def unit_key(s) -> str:
+    """How unit spellings are compared: NFKC (ｋＷｈ→kWh, m³→m3, ㎡→m2, ／→/), no blanks, case-insensitive."""
+    return "".join(unicodedata.normalize("NFKC", str(s)).split()).casefold()
+
+
+@functools.cache
+def unit_tables() -> dict[str, dict[str, tuple[str, float]]]:
+    """unit_key(spelling) → (canonical unit, factor to it), per kind: energy (the keys of UNIT_FACTORS),
+    unit_energy (the units of the benchmark tables), raw (RAW_UNITS; the energy spellings apply too).
+    Read once from units.yaml; a canonical unit that the code does not know is a packaging error."""
+    import yaml
+    data = yaml.safe_load(UNITS_FILE.read_text(encoding="utf-8"))
+    raw_units = list(dict.fromkeys(u for canonical, table in RAW_UNITS.values() for u in (canonical, *table)))
+    known = {"energy": list(UNIT_FACTORS), "unit_energy": [str(u) for u in data.get("unit_energy_canonical") or ()],
+             "raw": raw_units}
+    out: dict[str, dict[str, tuple[str, float]]] = {}
+    for kind, canon in known.items():
+        table: dict[str, tuple[str, float]] = {}
+        for u in canon:
+            table.setdefault(unit_key(u), (u, 1.0))
+        for row in data.get(kind) or ():
+            unit, factor = str(row["unit"]), float(row.get("factor", 1))
+            if unit not in canon:
+                raise RuntimeError(f"{UNITS_FILE}: {kind} 一节的 {row['spelling']} → {unit}：规范单位 {unit} 不存在")
+            table.setdefault(unit_key(row["spelling"]), (unit, factor))
+        out[kind] = table
+        out[kind + ":exact"] = {u: (u, 1.0) for u in canon}
+    return out
+
+
+def canonical_unit(kind: str, written) -> tuple[str, float] | None:
+    """(canonical unit, factor) for a unit as written, or None when it is not recognised; a canonical unit
+    written as such is kept as written. kind: energy / unit_energy / raw (an energy spelling is also a raw one:
+    公斤 → kg, 万度 → 万kWh)."""
+    if written is None or not str(written).strip():
+        return None
+    tables = unit_tables()
+    exact = tables[kind + ":exact"].get(str(written).replace(" ", "").strip())
+    if exact is not None:
+        return exact
+    key = unit_key(written)
+    hit = tables[kind].get(key)
+    if hit is None and kind == "raw":
+        hit = tables["energy"].get(key)
+    return hit
+
+
+def raw_unit_factor(kind: str, written) -> float | None:
+    """The factor to a raw quantity kind's canonical unit (RAW_UNITS) for a unit as written, or None."""
+    canonical, units = RAW_UNITS[kind]
+    hit = canonical_unit("raw", written)
+    if hit is None:
+        return None
+    unit, factor = hit
+    if unit == canonical:
+        return factor
+    if unit in units:
+        return factor * units[unit]
+    return None
 
 
 @dataclass(frozen=True)

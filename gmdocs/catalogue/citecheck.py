@@ -1,10 +1,11 @@
 """标准查新: every standard number cited in a text, checked against the catalogue."""
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 
 from .load import Catalogue
-from .numbers import find_citations, normalise, parse
+from .numbers import _PREFIX_ALT, find_citations, fold_text, normalise, parse
 from .query import current_successor, find_standards
 
 # Report statuses (also the JSON values of `status`).
@@ -27,8 +28,34 @@ class Citation:
         return asdict(self)
 
 
+_PREFIX = rf"(?:(?:{_PREFIX_ALT})(?:\s*/?\s*[TZ](?![A-Z]))?|DB\s*\d{{2}}(?:\s*/?\s*T)?|T\s*/\s*[A-Z]{{2,8}})"
+_BREAK = r"[ \t\u3000]*(?:\r\n|\r|\n)[ \t\u3000]*"
+# A number cut by a line break (a PDF line ends inside it): the code (GB/T 336⏎35-2017) or the year (-20⏎17).
+_SPLIT_CODE = re.compile(rf"(?<![A-Za-z0-9]){_PREFIX}\s*(?P<head>\d{{1,5}})(?P<gap>{_BREAK})(?P<tail>\d{{1,5}})"
+                         r"(?![\d年月日条款项页个次%、)）]|\.(?!\d))", re.IGNORECASE)
+_SPLIT_YEAR = re.compile(rf"(?<![A-Za-z0-9]){_PREFIX}\s*\d{{1,6}}(?:\.\d{{1,3}})*\s*-\s*(?P<head>\d{{1,3}})(?P<gap>{_BREAK})"
+                         r"(?P<tail>\d{1,3})(?![\d年])", re.IGNORECASE)
+MAX_CODE_DIGITS = 6
+
+
+def join_split_numbers(text: str) -> str:
+    """The text with every standard number that a line break cut in two joined again (查新 of a PDF whose
+    line ends inside ＧＢ／Ｔ ３３６⏎３５—２０１７ found “GB/T 336”, 未收录). Only digits that make a
+    plausible number are joined: a code of at most 6 digits, a year of 4."""
+    for pattern, fits in ((_SPLIT_CODE, lambda h, t: len(h) + len(t) <= MAX_CODE_DIGITS),
+                          (_SPLIT_YEAR, lambda h, t: len(h) + len(t) == 4 and (h + t)[:2] in ("19", "20"))):
+        while True:
+            folded = fold_text(text)         # same length as text: positions carry over
+            m = next((m for m in pattern.finditer(folded) if fits(m.group("head"), m.group("tail"))), None)
+            if m is None:
+                break
+            text = text[:m.start("gap")] + text[m.end("gap"):]
+    return text
+
+
 def check_text(cat: Catalogue, file: str, location: str, text: str) -> list[Citation]:
     out = []
+    text = join_split_numbers(text)
     for cited, _, _ in find_citations(text):
         key = normalise(cited)
         p = parse(cited)

@@ -325,6 +325,8 @@ def import_form(cat_root_or_cat: Catalogue | str | os.PathLike | None, xlsx_path
     say(f"正在读取：{disp}")
     from openpyxl import load_workbook
     import zipfile
+    from ..limits import check_zip_bounds
+    check_zip_bounds(xlsx, "规则补充表")
     try:
         wb = load_workbook(xlsx, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:

@@ -6,11 +6,11 @@ import json
 import os
 import re
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from .. import fsutil
 from ..application.read import load_application
 from ..catalogue.load import Catalogue
 from ..catalogue.yamlsrc import LDict, read_yaml
@@ -288,12 +288,11 @@ def build(path: str | Path, out_dir: str | Path, cat: Catalogue, year: int | Non
     app, read_findings = load_application(path)
     kind = report
     title = TITLES[(app.category, kind)]
-    names = [f"{title}.docx", "评价结果.json", "标准查新报告.xlsx", INTERNAL_NAME] + ([f"{title}.pdf", PACKAGE_NAME] if pdf else [])
-    if out_dir.exists() and not out_dir.is_dir():
-        raise GmdocsError(f"输出位置不是文件夹：{out_dir}", EXIT_BAD_INPUT)
-    existing = [n for n in names if (out_dir / n).exists()]
-    if existing and not force:
-        raise GmdocsError(f"输出文件已存在：{'、'.join(existing)}（在 {out_dir}；如需覆盖请加 --force）", EXIT_BAD_INPUT)
+    pdf_names = [f"{title}.pdf", PACKAGE_NAME]
+    names = [f"{title}.docx", "评价结果.json", "标准查新报告.xlsx", INTERNAL_NAME] + (pdf_names if pdf else [])
+    # without PDF, an earlier run's PDFs of this report would no longer match it: they count as outputs too
+    obsolete = [] if pdf else pdf_names
+    fsutil.check_outputs(out_dir, names + obsolete, force)     # early; checked again under the lock at the end
     ev_info = load_evaluator(evaluator, cat) if evaluator else None
     if kind == "third-party":
         if ev_info is None:
@@ -369,11 +368,13 @@ def build(path: str | Path, out_dir: str | Path, cat: Catalogue, year: int | Non
     if lint:
         raise GmdocsError(f"模板有 {len(lint)} 处问题，已停止：", EXIT_BAD_INPUT,
                           [Problem(p.file, None, p.where, p.message) for p in lint])
-    parent = out_dir.parent if str(out_dir.parent) else Path(".")
-    parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=".gmdocs-build-", dir=parent))
-    work = Path(tempfile.mkdtemp(prefix="gmdocs-work-"))
+    stage: Path | None = None
+    work: Path | None = None
+    created: list[Path] = []
+    done = False
     try:
+        stage, created = fsutil.make_stage(out_dir)
+        work = fsutil.make_temp_dir("gmdocs-work-")
         from .context import attachment_rows
         from .pdf import check_attachment
         att_parts = [(a.name, Path(a.path)) for a in app.attachments]
@@ -446,16 +447,76 @@ def build(path: str | Path, out_dir: str | Path, cat: Catalogue, year: int | Non
                 stamp_draft(stage / PACKAGE_NAME, mark)
             result.pages = summary["pages"]
             result.bookmarks = ["目录"] + [p.title for p in parts]
-        out_dir.mkdir(parents=True, exist_ok=True)
-        for n in names:
-            os.replace(stage / n, out_dir / n)
-            result.written.append(out_dir / n)
+        written, removed = fsutil.commit(stage, out_dir, names, force, obsolete)
+        result.written += written
+        if removed:
+            result.warnings.append(f"已删除上次生成的 {'、'.join(removed)}（本次未生成 PDF，旧的 PDF 与新报告不一致）")
+        done = True
+    except OSError as exc:
+        err = _output_error(exc, out_dir, stage, work)
+        if err is exc:
+            raise
+        raise err from exc
+    except GmdocsError as err:
+        said = _explain(err, out_dir, stage, work, pdf)
+        if said is err:
+            raise
+        raise said from err
     finally:
-        shutil.rmtree(stage, ignore_errors=True)
-        shutil.rmtree(work, ignore_errors=True)
+        with fsutil.signals_deferred():            # a second Ctrl-C or SIGTERM does not cut the clean-up short
+            fsutil.discard_stage(stage)
+            if work is not None:
+                shutil.rmtree(work, ignore_errors=True)
+            if not done:
+                fsutil.remove_created(created)
     if project is not None:
         _ledger_record(ledger, project, draft, result)
     return result
+
+
+def _under(name: str, base: Path | None) -> bool:
+    if not name or base is None:
+        return False
+    a, b = os.path.abspath(name), os.path.abspath(base)
+    return a == b or a.startswith(b.rstrip(os.sep) + os.sep)
+
+
+def _output_error(exc: OSError, out_dir: Path, stage: Path | None, work: Path | None) -> Exception:
+    """A file-system failure while staging or moving the outputs, in Chinese, naming the output folder (not the
+    hidden staging folder) or the temporary folder. Failures elsewhere (reading an input) are left as they are."""
+    name = str(exc.filename or "")
+    in_work = _under(name, work)
+    if exc.errno in fsutil.FULL and not name:            # e.g. zipfile writing a DOCX: which disk is full?
+        full = fsutil.low_space([out_dir] + ([work] if work is not None else []))
+        in_work = bool(full) and work is not None and full[0][0] == str(work)
+    if in_work:
+        err = fsutil.os_error(exc, fsutil.temp_folder(), "在临时文件夹中写入")
+        err.message += "；也可用环境变量 TMPDIR 指定其他临时文件夹"
+        return err
+    if exc.errno in fsutil.FULL:
+        return fsutil.os_error(exc, out_dir, "写入输出文件夹")
+    if _under(name, stage):
+        rel = Path(os.path.abspath(name)).relative_to(os.path.abspath(stage)).parts[:1]
+        return fsutil.os_error(exc, out_dir.joinpath(*rel) if rel and rel[0] != fsutil.BACKUP_NAME else out_dir)
+    if _under(name, out_dir):
+        return fsutil.os_error(exc, name)
+    return exc
+
+
+def _explain(err: GmdocsError, out_dir: Path, stage: Path | None, work: Path | None, pdf: bool) -> GmdocsError:
+    """Name the output folder rather than the staging folder; a conversion that failed on a full disk is said
+    to be a full disk, not a LibreOffice error."""
+    if stage is not None and str(stage) in err.message:
+        err.message = err.message.replace(str(stage), str(out_dir))
+    if pdf and err.exit_code == fsutil.EXIT_ENV and "LibreOffice" in err.message and "未找到" not in err.message:
+        full = fsutil.low_space([p for p in (out_dir, work) if p is not None])
+        if full:
+            where = "；".join(f"{'输出文件夹' if p == str(out_dir) else '临时文件夹'} "
+                             f"{out_dir if p == str(out_dir) else fsutil.temp_folder()} 所在的磁盘只剩 {fsutil.human_size(free)}"
+                             for p, free in full)
+            return GmdocsError(f"磁盘空间不足，LibreOffice 无法写出 PDF：{where}（请清理磁盘空间或换一个输出位置后重试；"
+                               "临时文件夹可用环境变量 TMPDIR 指定）", fsutil.EXIT_ENV)
+    return err
 
 
 def _ledger_check(ledger, app, ev_info: dict, year: int | None, cat: Catalogue, today: dt.date, force: bool,

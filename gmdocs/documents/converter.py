@@ -44,11 +44,13 @@ import time
 from pathlib import Path
 
 from ..errors import EXIT_BAD_INPUT, GmdocsError
+from ..fsutil import signals_deferred
 from . import pdf
 
 WORKER = Path(__file__).with_name("uno_worker.py")
 START_TIMEOUT_S = 60.0
 TERM_GRACE_S = 3.0
+CLOSE_WAIT_S = 5.0        # close(): how long to wait for a start or close under way in another thread
 
 
 class ConverterCrashed(Exception):
@@ -148,25 +150,35 @@ class WarmConverter:
                                       "（Debian/Ubuntu：apt-get install python3-uno；或用 GMDOCS_UNO_PYTHON 指定；"
                                       "或设 GMDOCS_CONVERTER=oneshot 每次单独启动 LibreOffice）", pdf.EXIT_TOOL)
                 cmd = [python, str(WORKER)]
-            base = Path(tempfile.mkdtemp(prefix="gmdocs-lo-warm-"))
-            self.profile_dir = base
             try:
-                uri = pdf._profile(base)
-                with open(base / "soffice.log", "wb") as slog, open(base / "worker.log", "wb") as wlog:
-                    self._proc = subprocess.Popen(
-                        [self.soffice, "--headless", "--invisible", "--nocrashreport", "--nodefault", "--nologo",
-                         "--norestore", "--nolockcheck", f"-env:UserInstallation={uri}",
-                         f"--accept=pipe,name={self.pipe};urp;StarOffice.ComponentContext"],
-                        stdin=subprocess.DEVNULL, stdout=slog, stderr=subprocess.STDOUT, start_new_session=True,
-                        env=_utf8_env())
-                    self._worker = subprocess.Popen([*cmd, self.pipe], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                                    stderr=wlog, start_new_session=True)
-                atexit.register(self.close)
+                # the profile and the processes are recorded and the clean-up registered in one step that
+                # Ctrl-C / SIGTERM cannot split: whatever has been started is ended by close()
+                with signals_deferred():
+                    atexit.register(self.close)
+                    base = Path(tempfile.mkdtemp(prefix="gmdocs-lo-warm-"))
+                    self.profile_dir = base
+                    uri = pdf._profile(base)
+                    env = _utf8_env()
+                    env["TMPDIR"] = str(base / "tmp")      # LibreOffice's own temporary files go with the profile
+                    (base / "tmp").mkdir()
+                    with open(base / "soffice.log", "wb") as slog, open(base / "worker.log", "wb") as wlog:
+                        self._proc = subprocess.Popen(
+                            [self.soffice, "--headless", "--invisible", "--nocrashreport", "--nodefault", "--nologo",
+                             "--norestore", "--nolockcheck", f"-env:UserInstallation={uri}",
+                             f"--accept=pipe,name={self.pipe};urp;StarOffice.ComponentContext"],
+                            stdin=subprocess.DEVNULL, stdout=slog, stderr=subprocess.STDOUT, start_new_session=True,
+                            env=env)
+                        self._worker = subprocess.Popen([*cmd, self.pipe], stdin=subprocess.PIPE,
+                                                        stdout=subprocess.PIPE, stderr=wlog, start_new_session=True)
                 ans = self._answer(self.start_timeout)
             except _Timeout:
                 self._fail_start(f"等待 {self.start_timeout:.0f} 秒仍未就绪")
             except (ConverterCrashed, OSError) as exc:
                 self._fail_start(str(exc) or type(exc).__name__)
+            except BaseException:                  # Ctrl-C / SIGTERM while starting: leave nothing running
+                self.dead = True
+                self._shutdown(graceful=False)
+                raise
             if not ans.get("ready"):
                 self._fail_start(f"意外的应答 {ans!r}")
             self.start_seconds = time.perf_counter() - t0
@@ -187,12 +199,21 @@ class WarmConverter:
         raise GmdocsError(f"无法启动常驻 LibreOffice 转换进程（{self.soffice}）：{why}{logs}", pdf.EXIT_TOOL)
 
     def close(self) -> None:
-        """End the worker and soffice (SIGTERM, then SIGKILL) and remove the profile. Idempotent."""
-        with self._state:
-            if self.closed:
-                return
-            self.closed = True
-            self._shutdown(graceful=True)
+        """End the worker and soffice (SIGTERM, then SIGKILL) and remove the profile. Idempotent.
+
+        Safe on the way out after Ctrl-C or SIGTERM (the CLI turns SIGTERM into KeyboardInterrupt): further
+        signals are held until the processes are gone, and a start still under way in another thread keeps it
+        waiting at most CLOSE_WAIT_S seconds."""
+        with signals_deferred():
+            got = self._state.acquire(timeout=CLOSE_WAIT_S)
+            try:
+                if self.closed and self._down:
+                    return
+                self.closed = True
+                self._shutdown(graceful=True)
+            finally:
+                if got:
+                    self._state.release()
 
     def _shutdown(self, graceful: bool) -> None:
         try:
@@ -201,7 +222,11 @@ class WarmConverter:
             pass
         if os.getpid() != self._owner or self._down:   # a forked child must not end its parent's LibreOffice
             return
+        with signals_deferred():
+            self._end_processes(graceful)
         self._down = True
+
+    def _end_processes(self, graceful: bool) -> None:
         w, self._worker, p = self._worker, None, self._proc
         if p is not None:
             _signal_group(p.pid, signal.SIGTERM if graceful else signal.SIGKILL)
@@ -266,6 +291,9 @@ class WarmConverter:
                 raise GmdocsError(f"LibreOffice 转换 PDF 超时（{_secs(self.timeout)} 秒）：{docx.name}",
                                   pdf.EXIT_TOOL) from None
             except ConverterCrashed:
+                self._kill()
+                raise
+            except BaseException:        # Ctrl-C / SIGTERM mid-conversion: its answer would come out of turn
                 self._kill()
                 raise
             if ans.get("ok") and out.exists():

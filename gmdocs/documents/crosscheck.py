@@ -5,7 +5,7 @@ from pathlib import Path
 
 from ..application.model import Application
 from ..evaluate.score import Evaluation
-from .context import indicator_codes, points, score_text, total_text
+from .context import clean, indicator_codes, points, score_text, total_text
 
 
 def crosscheck(docx: Path, app: Application, ev: Evaluation, draft: bool = False,
@@ -61,6 +61,7 @@ def crosscheck(docx: Path, app: Application, ev: Evaluation, draft: bool = False
                     problems.append(f"{r[0]}在文档中为 {r[1]!r}，计算结果为 {total!r}")
     everything = "\n".join(texts + headers)
     for label, value in (("名称", app.name), ("统一社会信用代码", app.get("uscc"))):
+        value = clean(str(value)) if value else value       # as the report prints it (XML-illegal characters dropped)
         if value:
             checked += 1
             if str(value) not in everything:

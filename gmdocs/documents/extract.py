@@ -76,6 +76,8 @@ def _pdf(p: Path) -> Extracted:
     from pypdf.errors import PdfReadError
     logging.getLogger("pypdf").setLevel(logging.ERROR)   # its English warnings would reach the user
     out = Extracted(str(p))
+    from ..limits import check_pdf_size
+    check_pdf_size(p, "PDF 文件")
     try:
         reader = PdfReader(str(p))
         if reader.is_encrypted:

@@ -1,11 +1,13 @@
 """Template lint: every problem of a DOCX template in one run, each with its location.
 
-Checks: Jinja syntax of each tag, unknown variables and fields (against context.SCHEMA),
-tags split across runs, unbalanced {%tr%}/{%p%}/{%tc%} and plain blocks, smart quotes in
-tags, and a tag left open in its paragraph.
+Checks: the file is a Word document at all, Jinja syntax of each tag, unknown variables and fields
+(against context.SCHEMA), tags split across runs, unbalanced {%tr%}/{%p%}/{%tc%} and plain blocks,
+smart quotes in tags, a tag left open in its paragraph, and what the sandboxed renderer refuses:
+a range() or power with a huge literal, and attributes of Python internals (`__class__`, `_x`).
 """
 from __future__ import annotations
 
+import math
 import re
 import zipfile
 from dataclasses import dataclass
@@ -109,21 +111,111 @@ def _dotted(node) -> str:
     return "…"
 
 
+_HUGE = math.inf
+
+
+def _const(node):
+    """The number a constant expression stands for (math.inf when too big to compute), else None; never
+    computes anything large (`9**9**9` is judged by its size, not evaluated)."""
+    from jinja2 import nodes
+    from .render import POWER_LIMIT_BITS
+    if isinstance(node, nodes.Const):
+        v = node.value
+        return v if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+    if isinstance(node, (nodes.Neg, nodes.Pos)):
+        v = _const(node.node)
+        return None if v is None else (-v if isinstance(node, nodes.Neg) else v)
+    if isinstance(node, nodes.BinExpr):
+        a, b = _const(node.left), _const(node.right)
+        if a is None or b is None:
+            return None
+        if _HUGE in (abs(a), abs(b)):
+            return _HUGE
+        try:
+            if isinstance(node, nodes.Pow):
+                if abs(a) > 1 and b > 0 and b * math.log2(abs(a)) > POWER_LIMIT_BITS:
+                    return _HUGE
+                return a ** b
+            if isinstance(node, nodes.Mul):
+                return a * b
+            if isinstance(node, nodes.Add):
+                return a + b
+            if isinstance(node, nodes.Sub):
+                return a - b
+            if isinstance(node, nodes.FloorDiv):
+                return a // b
+            if isinstance(node, nodes.Div):
+                return a / b
+            if isinstance(node, nodes.Mod):
+                return a % b
+        except (ArithmeticError, TypeError, ValueError):
+            return None
+    return None
+
+
+def _dangers(ast) -> list[str]:
+    """What the sandboxed renderer would refuse, found in the tag itself: a range() over a huge literal, a huge
+    power or repetition, an attribute of Python internals."""
+    from jinja2 import nodes
+    from .render import RANGE_LIMIT, REPEAT_LIMIT
+    out = []
+    for n in ast.find_all((nodes.Call, nodes.Getattr, nodes.Getitem, nodes.Pow, nodes.Mul)):
+        if isinstance(n, nodes.Call) and isinstance(n.node, nodes.Name) and n.node.name == "range":
+            vals = [_const(a) for a in n.args]
+            if vals and all(v is not None for v in vals):
+                if any(v == _HUGE or v == -_HUGE for v in vals):
+                    size = _HUGE
+                else:
+                    try:
+                        size = len(range(*[int(v) for v in vals]))
+                    except (ValueError, TypeError):
+                        size = 0
+                    except OverflowError:
+                        size = _HUGE
+                if size > RANGE_LIMIT:
+                    count = "极多" if size == _HUGE else f" {size:,} "
+                    out.append(f"range(…) 会产生{count}项，模板中的 range 最多 {RANGE_LIMIT:,} 项"
+                               "（为防止生成卡死，生成时会被拒绝）；请改为遍历报告数据")
+        elif isinstance(n, nodes.Pow):
+            if _const(n) == _HUGE:
+                out.append("幂运算 ** 的结果过大（生成时会被拒绝）")
+        elif isinstance(n, nodes.Mul):
+            for seq, times in ((n.left, n.right), (n.right, n.left)):
+                if isinstance(seq, nodes.Const) and isinstance(seq.value, str):
+                    k = _const(times)
+                    if k is not None and len(seq.value) * k > REPEAT_LIMIT:
+                        out.append(f"重复运算 * 会产生超过 {REPEAT_LIMIT:,} 个字符的文字（生成时会被拒绝）")
+        else:
+            attr = n.attr if isinstance(n, nodes.Getattr) else (
+                n.arg.value if isinstance(n.arg, nodes.Const) and isinstance(n.arg.value, str) else None)
+            if attr is not None and attr.startswith("_"):
+                out.append(f"不允许访问内部属性 {attr!r}：模板只能使用报告数据的字段（生成时会被拒绝）")
+    return list(dict.fromkeys(out))
+
+
 def lint_template(path: str | Path) -> list[LintProblem]:
-    from jinja2 import Environment, TemplateSyntaxError, nodes
+    from jinja2 import TemplateSyntaxError, nodes
+    from .render import require_docx, template_env
     path = Path(path)
     if not path.exists():
         raise GmdocsError(f"模板文件不存在：{path}", EXIT_BAD_INPUT)
-    env = Environment()
+    require_docx(path)                               # a workbook renamed .docx is not a template
+    env = template_env()
     file = str(path)
     problems: list[LintProblem] = []
     stack: list[tuple[str, str, str]] = []          # (kind, block, where)
     scopes: list[dict] = []
     names = _Names(env, scopes)
+    from ..limits import check_zip_bounds
+    check_zip_bounds(path, "模板")                   # size and uncompressed size bounded before parsing
     try:
         parts = docx_parts(path)
     except (zipfile.BadZipFile, OSError, KeyError) as exc:
         raise GmdocsError(f"无法打开模板（不是有效的 .docx）：{path}（{exc}）", EXIT_BAD_INPUT) from exc
+
+    def danger(ast, where, tag):
+        for msg in _dangers(ast):
+            problems.append(LintProblem(file, where, f"{msg}（标签 {tag!r}）"))
     for part, xml in parts:
         try:
             paras = paragraphs_of(xml, part)
@@ -167,6 +259,7 @@ def lint_template(path: str | Path) -> list[LintProblem]:
                             problems.append(LintProblem(file, where, f"标签 {tag!r} 语法错误：{exc.message}"))
                             scopes.append({})
                             continue
+                        danger(ast, where, tag)
                         stmt = ast.body[0]
                         scope = {}
                         if isinstance(stmt, nodes.For):
@@ -197,13 +290,14 @@ def lint_template(path: str | Path) -> list[LintProblem]:
                         elif word == "elif":
                             try:
                                 ast = env.parse("{% if " + inner[4:] + " %}{% endif %}")
+                                danger(ast, where, tag)
                                 for err in names.check(ast.body[0].test):
                                     problems.append(LintProblem(file, where, f"{err}（标签 {tag!r}）"))
                             except TemplateSyntaxError as exc:
                                 problems.append(LintProblem(file, where, f"标签 {tag!r} 语法错误：{exc.message}"))
                     elif word in ("set",):
                         try:
-                            env.parse("{% " + inner + " %}")
+                            danger(env.parse("{% " + inner + " %}"), where, tag)
                         except TemplateSyntaxError as exc:
                             problems.append(LintProblem(file, where, f"标签 {tag!r} 语法错误：{exc.message}"))
                     else:
@@ -214,6 +308,7 @@ def lint_template(path: str | Path) -> list[LintProblem]:
                     except TemplateSyntaxError as exc:
                         problems.append(LintProblem(file, where, f"标签 {tag!r} 语法错误：{exc.message}"))
                         continue
+                    danger(ast, where, tag)
                     expr = ast.body[0].nodes[0]
                     for err in names.check(expr):
                         problems.append(LintProblem(file, where, f"{err}（标签 {tag!r}）"))

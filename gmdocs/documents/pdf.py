@@ -72,19 +72,40 @@ def to_pdf(docx: Path, outdir: Path) -> Path:
 
 
 def _to_pdf_oneshot(docx: Path, outdir: Path, soffice: str | None = None) -> Path:
+    """One soffice process for one file, in its own process group: on a timeout or an interruption the whole
+    group (soffice.bin included) is ended and its private profile removed."""
+    import signal
     soffice = soffice or find_soffice()
-    with tempfile.TemporaryDirectory(prefix="gmdocs-lo-") as prof:
+    prof = tempfile.mkdtemp(prefix="gmdocs-lo-")
+    proc = None
+    try:
         cmd = [soffice, "--headless", "--norestore", "--nolockcheck", f"-env:UserInstallation={_profile(Path(prof))}",
                "--convert-to", "pdf", "--outdir", str(outdir), str(docx)]
         try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=CONVERT_TIMEOUT_S)
+            tmp = Path(prof) / "tmp"                      # LibreOffice's own lu*.tmp files go with the profile
+            tmp.mkdir()
+            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                    start_new_session=True, env={**os.environ, "TMPDIR": str(tmp)})
+            stdout, stderr = proc.communicate(timeout=CONVERT_TIMEOUT_S)
         except subprocess.TimeoutExpired as exc:
             raise GmdocsError(f"LibreOffice 转换 PDF 超时（{CONVERT_TIMEOUT_S} 秒）：{docx.name}", EXIT_TOOL) from exc
         except OSError as exc:
             raise GmdocsError(f"无法运行 LibreOffice（{soffice}）：{exc}", EXIT_TOOL) from exc
+    finally:
+        if proc is not None and proc.poll() is None:        # timeout or Ctrl-C/SIGTERM: end soffice and its children
+            for sig in (signal.SIGTERM, signal.SIGKILL):
+                try:
+                    os.killpg(proc.pid, sig)
+                    proc.wait(timeout=3)
+                    break
+                except (ProcessLookupError, PermissionError):
+                    break
+                except subprocess.TimeoutExpired:
+                    continue
+        shutil.rmtree(prof, ignore_errors=True)
     out = outdir / (docx.stem + ".pdf")
     if proc.returncode != 0 or not out.exists():
-        detail = (proc.stderr or proc.stdout or "").strip().splitlines()[-1:] or ["无输出"]
+        detail = (stderr or stdout or "").strip().splitlines()[-1:] or ["无输出"]
         raise GmdocsError(f"LibreOffice 未能把 {docx.name} 转换为 PDF（退出码 {proc.returncode}）：{detail[0]}", EXIT_TOOL)
     return out
 
@@ -126,24 +147,57 @@ def _check_attachment(path: Path, label: str) -> int:
     import logging
 
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import LimitReachedError, PdfReadError, PyPdfError
+
+    from ..limits import check_pdf_size
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     if not path.exists():
         raise GmdocsError(f"附件“{label}”的文件不存在：{path}", 2)
     if path.suffix.lower() != ".pdf":
         raise GmdocsError(f"附件“{label}”不是 PDF 文件：{path}", 2)
+    check_pdf_size(path, f"附件“{label}”的 PDF")
     try:
         reader = PdfReader(str(path))
         if reader.is_encrypted:
             raise GmdocsError(f"附件“{label}”是加密的 PDF，无法合并：{path}（请提供未加密的文件）", 2)
         n = len(reader.pages)
+        for page in reader.pages:        # what packaging will read: every object of the page, its content decoded
+            _read_page(page)
     except GmdocsError:
         raise
-    except (PdfReadError, OSError, ValueError, KeyError, TypeError) as exc:
-        raise GmdocsError(f"附件“{label}”的 PDF 已损坏或无法读取：{path}（{exc}）", 2) from exc
+    except LimitReachedError as exc:
+        raise GmdocsError(f"附件“{label}”的 PDF 含有超出安全上限的数据流（{exc}），无法合并：{path}（可能已损坏或是恶意"
+                          "构造的文件；请用 PDF 软件打开后“另存为”或“优化/压缩”一次再附）", 2) from exc
+    except (PyPdfError, PdfReadError, OSError, ValueError, KeyError, TypeError, AttributeError, IndexError,
+            RecursionError, MemoryError) as exc:
+        raise GmdocsError(f"附件“{label}”的 PDF 已损坏或无法读取：{path}（{type(exc).__name__}: {exc}）", 2) from exc
     if n == 0:
         raise GmdocsError(f"附件“{label}”的 PDF 没有页面：{path}", 2)
     return n
+
+
+def _read_page(page) -> None:
+    """Resolve every object a page refers to (its resources, annotations, content), as PdfWriter.append does when
+    the package copies it, and decode its content: pypdf's limits (a stream declaring 1 GiB, a decompression bomb)
+    are met here, by `check`, rather than in the middle of `build`."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+    seen: set[tuple[int, int]] = set()
+    stack = [page]
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, IndirectObject):
+            key = (obj.idnum, obj.generation)
+            if key in seen:
+                continue
+            seen.add(key)
+            obj = obj.get_object()
+        if isinstance(obj, DictionaryObject):        # a stream is a dictionary too: its data was read with it
+            stack.extend(v for k, v in obj.items() if k != "/Parent")
+        elif isinstance(obj, ArrayObject):
+            stack.extend(obj)
+    contents = page.get_contents()
+    if contents is not None:
+        contents.get_data()
 
 
 def _copy_outline(writer, reader, items, parent, offset: int) -> None:

@@ -10,7 +10,7 @@ from ..catalogue.load import Catalogue
 from ..findings import ERROR, INFO, WARNING, Finding
 from .energy import BASIS, YearEnergy, year_energy
 from .select import Selection, select
-from .uscc import explain
+from .uscc import explain, normalise, what_changed
 
 ENERGY_TOLERANCE = 0.02        # 申报综合能耗 vs 折算之和
 UNIT_ENERGY_TOLERANCE = 0.05   # 单位产品综合能耗 vs 综合能耗 / 产量
@@ -53,11 +53,13 @@ def check(app: Application, cat: Catalogue, year: int | None = None,
     def warn(code, msg, loc=None, fld=""):
         add(Finding(WARNING, code, msg, _where(loc, app), fld))
 
+    normalise_text(app, add)
     if sel.problem:
         err("campaign", sel.problem, app.loc, "年度/类别")
     for note in sel.notes:
         add(Finding(INFO, "rulebook", note, _where(app.loc, app), "评价指标体系"))
     _uscc(app, cat, err)
+    _negatives(app, err, warn)
     if sel.campaign is not None:
         _years(app, sel, err, warn)
         _exclusions(app, sel, err, warn)
@@ -96,9 +98,29 @@ def check_and_score(app: Application, cat: Catalogue, year: int | None = None,
     rep = check(app, cat, year, read_findings, grid)
     ev = rep.evaluation if rep.evaluation is not None else score(app, cat, year, grid)
     if rep.errors:
-        ev.blocking.append(f"检查发现 {len(rep.errors)} 个错误（gmdocs check 查看位置）："
-                           + "；".join(f.message for f in rep.errors[:3]) + ("…" if len(rep.errors) > 3 else ""))
+        ev.blocking += blocking_lines(rep.errors)
     return rep, ev
+
+
+BLOCKING_SHOWN = 10
+
+
+def blocking_lines(errors: list[Finding]) -> list[str]:
+    """The check's errors as `score` prints them first: each at its own line or cell, the values that could not
+    be read (or are negative) said to be left out of the calculation."""
+    unread = sum(1 for f in errors if f.code == "input")
+    negative = sum(1 for f in errors if f.code == "negative")
+    notes = ([f"{unread} 个填写的值无法读取，未计入计算"] if unread else []) + \
+        ([f"{negative} 个数量为负数，依赖它们的计算结果不可信"] if negative else [])
+    head = f"检查发现 {len(errors)} 个错误，评分结果可能不完整" + (f"（{'；'.join(notes)}）" if notes else "")
+    out = [head + "："]
+    first = sorted(errors, key=lambda f: f.code not in ("exclusion", "input", "negative"))
+    for f in first[:BLOCKING_SHOWN]:
+        fld = f"［{f.field}］" if f.field else ""
+        out.append(f"{f.where}：{fld}{f.message}")
+    if len(errors) > BLOCKING_SHOWN:
+        out.append(f"另有 {len(errors) - BLOCKING_SHOWN} 个错误，用 gmdocs check 查看全部")
+    return out
 
 
 def _computed(app, cat, year, rep: CheckReport, err, warn, grid=None):
@@ -112,7 +134,12 @@ def _computed(app, cat, year, rep: CheckReport, err, warn, grid=None):
         if r.value_source != "计算" or r.typed_value is None:
             continue
         a = answers.get(r.id)
-        diff = abs(r.typed_value - r.value) / max(abs(r.value), 1e-9)
+        if abs(r.value) < 1e-9:          # a percentage of nothing is no measure: say the two values
+            if abs(r.typed_value) > 1e-9:
+                err("computed-value", f"指标“{r.name}”申报数值 {r.typed_value:g}，按原始数据和公式（{r.formula}）计算 "
+                    f"{r.value_year} 年为 0", (a.value_loc or a.loc) if a else None, f"指标/{r.id}/数值")
+            continue
+        diff = abs(r.typed_value - r.value) / abs(r.value)
         if diff > CROSS_CHECK_TOLERANCE:
             err("computed-value", f"指标“{r.name}”申报数值 {r.typed_value:g}，按原始数据和公式（{r.formula}）计算 "
                 f"{r.value_year} 年为 {r.value:,.4g}，相差 {diff:.1%}（允许 {CROSS_CHECK_TOLERANCE:.0%}）",
@@ -146,6 +173,96 @@ def _uscc(app, cat, err):
     why = explain(str(f.value), rule)
     if why:
         err("uscc", f"统一社会信用代码 {f.value} 不合法：{why}（GB 32100-2015）", f.loc, "统一社会信用代码")
+
+
+def normalise_text(app: Application, add) -> None:
+    """Rewrite, in the application itself, what every later step (score, build context, cross-check, batch) must
+    see in one form, and say so: the 统一社会信用代码 in its normalised form (a 提示), and XML-illegal control
+    characters removed from every text field exactly as the report's `clean()` removes them (a 警告 naming the
+    field), so that check, the report and its cross-check agree. Idempotent."""
+    from ..application.model import Field as AppField
+    from ..application.spec import INFO_FIELDS, NARRATIVE
+    from ..documents.context import _ILLEGAL
+
+    def scrub(value, label, loc):
+        if not isinstance(value, str):
+            return value
+        bad = _ILLEGAL.findall(value)
+        if not bad:
+            return value
+        codes = "、".join(dict.fromkeys(f"U+{ord(c):04X}" for c in bad))
+        cleaned = _ILLEGAL.sub("", value)
+        add(Finding(WARNING, "control-char", f"含有 {len(bad)} 个不可见的控制字符（{codes}），报告中无法打印，已删除；"
+                    f"按“{cleaned[:40]}”检查和生成（请在原文件中删除这些字符）", _where(loc, app), label))
+        return cleaned or None
+
+    labels = {s.id: s.label for s in INFO_FIELDS.get(app.category, ())}
+    for key, f in list(app.info.items()):
+        v = scrub(f.value, f"基本信息/{labels.get(key, key)}", f.loc)
+        if v is not f.value:
+            app.info[key] = AppField(v, f.loc)
+    narr = {nid: label for nid, label, _, _ in NARRATIVE}
+    for key, f in list(app.narrative.items()):
+        v = scrub(f.value, f"情况说明/{narr.get(key, key)}", f.loc)
+        if v is not f.value:
+            app.narrative[key] = AppField(v, f.loc)
+    for use in app.energy:
+        use.carrier = scrub(use.carrier, "能源消费/能源品种", use.loc) or ""
+        use.unit = scrub(use.unit, "能源消费/单位", use.loc) or ""
+    for p in app.products:
+        p.name = scrub(p.name, "产品/名称", p.loc) or ""
+        p.unit = scrub(p.unit, f"产品/{p.name}/单位", p.loc) or ""
+    for a in list(app.gates) + list(app.answers):
+        a.evidence = scrub(a.evidence, f"{a.id}/证据", a.loc)
+        a.evaluator_note = scrub(a.evaluator_note, f"{a.id}/评价说明", a.evaluator_loc or a.loc)
+    for att in app.attachments:
+        att.name = scrub(att.name, "附件/名称", att.loc) or ""
+    for e in app.raw:
+        e.part = scrub(e.part, "原始数据/分项", e.loc)
+
+    f = app.info.get("uscc")
+    if f is not None and f.value is not None:
+        code = normalise(f.value)
+        if code != f.value:
+            add(Finding(INFO, "uscc-normalised", f"统一社会信用代码 {str(f.value)!r} 已规范为 {code}"
+                        f"（{what_changed(f.value, code)}），以下检查、评分和生成的文件都用 {code}",
+                        _where(f.loc, app), "统一社会信用代码"))
+            app.info["uscc"] = AppField(code or None, f.loc)
+
+
+def _negatives(app, err, warn):
+    """Quantities that cannot be below zero, each at its own line or cell (a negative amount would otherwise show
+    up only as an absurd mismatch somewhere else)."""
+    def say(fn, label, year, value, unit, loc, fld):
+        fn("negative", f"{label} {year} 年为负数（{value:g}{(' ' + unit) if unit else ''}）：数量不能为负，"
+           "请填写实际数值", loc, fld)
+
+    for use in app.energy:
+        locs = getattr(use, "year_locs", None) or {}
+        for y, n in sorted(use.amounts.items()):
+            if n < 0:
+                say(err, f"能源消费“{use.carrier}”", y, n, use.unit, locs.get(y, use.loc), f"能源消费/{use.carrier}/{y}")
+    for yf in app.years:
+        for attr, label, unit, fn in (("energy_total", "综合能耗", "tce", err), ("output_value", "工业总产值", "万元", err),
+                                      ("value_added", "工业增加值", "万元", warn)):
+            v = getattr(yf, attr)
+            if v is not None and v < 0:
+                say(fn, label, yf.year, v, unit, yf.loc, f"经济与能源汇总/{label}")
+    for p in app.products:
+        for y, n in sorted(p.output.items()):
+            if n < 0:
+                say(err, f"产品“{p.name}”产量", y, n, p.unit, p.loc, f"产品/{p.name}/产量")
+        for y, n in sorted(p.unit_energy.items()):
+            if n < 0:
+                say(err, f"产品“{p.name}”单位产品综合能耗", y, n, p.unit_energy_unit or "", p.year_locs.get(y, p.loc),
+                    f"产品/{p.name}/单位产品综合能耗")
+    from ..application.spec import RAW_BY_ID
+    for e in app.raw:
+        for y, n in sorted(e.amounts.items()):
+            if n < 0:
+                item = RAW_BY_ID[e.item].label if e.item in RAW_BY_ID else e.item
+                name = item + (f"（{e.part}）" if e.part else "")
+                say(err, f"原始数据“{name}”", y, n, e.unit, e.year_locs.get(y, e.loc), f"原始数据/{name}")
 
 
 def _years(app, sel: Selection, err, warn):
@@ -219,16 +336,24 @@ def _energy(app, rep: CheckReport, table, err, warn):
                 err("energy-carrier", c.problem, next((u.loc for u in app.energy if u.carrier == c.carrier), None), "能源消费")
         if not ye.carriers or ye.tce is None or yf.energy_total is None:
             continue
-        diff = abs(ye.tce - yf.energy_total) / max(ye.tce, 1e-9)
+        if yf.energy_total < 0 or any(c.amount < 0 for c in ye.carriers):
+            continue                     # each negative amount is an error at its own line; a sum with it means nothing
+        if ye.tce <= 0:
+            if yf.energy_total > 0:
+                err("energy-sum", f"{yf.year} 年申报综合能耗 {yf.energy_total:,.1f} tce，但各能源品种的数量折算之和为 0 tce："
+                    "请填写该年各能源品种的消费量", yf.loc, "综合能耗")
+            continue
+        diff = abs(ye.tce - yf.energy_total) / ye.tce
         if diff > ENERGY_TOLERANCE:
             note = f"；其中 {'、'.join(ye.unverified)} 的系数未经核实" if ye.unverified else ""
             err("energy-sum", f"{yf.year} 年申报综合能耗 {yf.energy_total:,.1f} tce，与各能源品种按 GB/T 2589-2020 "
                 f"{BASIS}折算之和 {ye.tce:,.1f} tce 相差 {diff:.1%}（允许 {ENERGY_TOLERANCE:.0%}）{note}", yf.loc, "综合能耗")
     # unit energy consumption vs 综合能耗 / 产量
-    totals = {yf.year: yf.energy_total for yf in app.years if yf.energy_total}
+    totals = {yf.year: yf.energy_total for yf in app.years if yf.energy_total and yf.energy_total > 0}
     for yr, total in totals.items():
         finals = [p for p in app.products if not p.intermediate]
-        prods = [p for p in finals if yr in p.output and yr in p.unit_energy and p.output[yr]]
+        prods = [p for p in finals if yr in p.output and yr in p.unit_energy and p.output[yr] > 0
+                 and p.unit_energy[yr] >= 0]
         if not prods:
             continue
         if len(finals) == 1 and len(app.products) == 1:

@@ -28,7 +28,10 @@ def check_text(rep: CheckReport) -> list[str]:
     for f in sorted(rep.findings, key=lambda f: order[f.severity]):
         lines.append(str(f))
     for y, e in sorted(rep.energy.items()):
-        if e.tce is not None:
+        negative = [c.carrier for c in e.carriers if c.amount is not None and c.amount < 0]
+        if negative:
+            lines.append(f"提示 {y} 年{'、'.join(negative)}的数量为负数，未给出折算合计（先改正上面的错误）")
+        elif e.tce is not None:
             lines.append(f"提示 {y} 年各能源品种按 GB/T 2589-2020 当量值折算合计 {e.tce:,.1f} tce"
                          + (f"（未核实系数：{'、'.join(e.unverified)}）" if e.unverified else ""))
     lines.append(f"结论：{len(rep.errors)} 个错误，{len(rep.warnings)} 个警告。" + ("可以继续评分和生成文件。" if rep.ok else "请先改正错误。"))
