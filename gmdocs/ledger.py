@@ -66,12 +66,9 @@ RULE_NOTES = (
 
 
 def norm_code(value: Any) -> str:
-    """A 统一社会信用代码 as compared: NFKC (full-width → half-width), no surrounding blanks, upper case."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return unicodedata.normalize("NFKC", str(value)).strip().upper()
+    """A 统一社会信用代码 as compared (the one normalisation of gmdocs.evaluate.uscc)."""
+    from .evaluate.uscc import normalise
+    return normalise(value)
 
 
 def norm_name(value: Any) -> str:

@@ -216,6 +216,8 @@ def test_a_negative_energy_amount_is_reported_at_its_item_without_absurd_percent
     neg = [f for f in js["findings"] if f["code"] == "negative"]
     assert len(neg) == 1 and "电力" in neg[0]["message"] and "2023 年为负数" in neg[0]["message"]
     assert neg[0]["field"] == "能源消费/电力/2023"
+    line = next(i for i, t in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if "2023: -25790" in t)
+    assert neg[0]["where"].endswith(f":{line}")                # the amount's own line, not its entry's
     assert not [f for f in js["findings"] if f["code"] == "energy-sum"]
     text = cli("check", str(p)).stdout
     assert not any(len(tok) > 8 for tok in text.replace("%", "% ").split() if tok.endswith("%"))

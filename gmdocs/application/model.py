@@ -36,6 +36,7 @@ class EnergyUse:
     unit: str                     # physical unit as written (t, 万kWh, 万m3 …)
     amounts: dict[int, float]     # year → quantity
     loc: Loc
+    year_locs: dict[int, Loc] = field(default_factory=dict)    # year → the line or cell of that amount
 
 
 @dataclass

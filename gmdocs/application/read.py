@@ -362,7 +362,7 @@ class _YamlReader:
                 continue
             if not unit:
                 self.c.error(loc, "能源消费/单位", f"“{carrier}”未填写单位", code="required")
-            amounts = {}
+            amounts, year_locs = {}, {}
             for k, v in item.items():
                 if k in ("能源品种", "单位", "备注"):
                     continue
@@ -374,8 +374,9 @@ class _YamlReader:
                     continue
                 if y is not None and n is not None:
                     amounts[y] = n
+                    year_locs[y] = self.loc(item, k)
             unit, amounts = energy_unit(unit, amounts)
-            app.energy.append(EnergyUse(carrier, unit or "", amounts, loc))
+            app.energy.append(EnergyUse(carrier, unit or "", amounts, loc, year_locs))
 
     def _raw(self, data, app: Application) -> None:
         for item in self._list(data, "原始数据"):
@@ -816,7 +817,7 @@ class _XlsxReader:
             unit = clean_text(ws.cell(r, 2).value)
             if not unit:
                 self.c.error(self.loc(ws.title, f"B{r}"), "能源消费/单位", f"“{carrier}”未填写单位", code="required")
-            amounts = {}
+            amounts, year_locs = {}, {}
             for i, y in enumerate(years):
                 col = 3 + i
                 raw = ws.cell(r, col).value
@@ -828,8 +829,9 @@ class _XlsxReader:
                     continue
                 if y is not None and n is not None:
                     amounts[y] = n
+                    year_locs[y] = self.loc(ws.title, f"{chr(64 + col)}{r}")
             unit, amounts = energy_unit(unit, amounts)
-            app.energy.append(EnergyUse(carrier, unit or "", amounts, self.loc(ws.title, f"A{r}")))
+            app.energy.append(EnergyUse(carrier, unit or "", amounts, self.loc(ws.title, f"A{r}"), year_locs))
         if len(app.energy) == before and app.category == "factory":
             self.c.error(self.loc(ws.title, "A2"), "能源消费", EMPTY_ENERGY + "（从第 2 行起每行一个能源品种）", code="required")
 

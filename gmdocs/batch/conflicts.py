@@ -30,8 +30,8 @@ def listed(items: list[str], limit: int = CELL_ITEMS) -> str:
 
 
 def _norm(code: str) -> str:
-    import unicodedata
-    return unicodedata.normalize("NFKC", code or "").strip().upper()
+    from ..evaluate.uscc import normalise
+    return normalise(code)
 
 
 def find_conflicts(results: list[AppResult]) -> list[Conflict]:

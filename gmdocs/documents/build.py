@@ -45,6 +45,20 @@ class BuildResult:
     ledger_note: str | None = None  # what was recorded in the evaluator's project ledger (--ledger)
 
 
+def _start_converter_early() -> None:
+    """Boot the warm LibreOffice in the background while the data are checked, the charts drawn and the report
+    rendered (it takes about 2 s); the first conversion then waits only for what is left of the start."""
+    import threading
+
+    def start():
+        try:
+            from .converter import get_converter
+            get_converter()
+        except Exception:       # noqa: BLE001 — the conversion itself reports any problem (or falls back)
+            pass
+    threading.Thread(target=start, name="gmdocs-converter-start", daemon=True).start()
+
+
 def _read_mapping(path: str | Path, what: str, keys: dict[str, str]) -> tuple[Path, LDict, dict, list[Problem]]:
     p = Path(path)
     if not p.is_file():
@@ -83,6 +97,9 @@ def load_evaluator(path: str | Path, cat: Catalogue) -> dict:
     bad = _uscc_problem(out.get("uscc"), cat, p, data.line_of("统一社会信用代码"), "统一社会信用代码")
     if bad:
         problems.append(bad)
+    if out.get("uscc"):
+        from ..evaluate.uscc import normalise
+        out["uscc"] = normalise(out["uscc"])          # printed in its one written form
     quals = []
     raw = data.get("资质材料")
     for i, item in enumerate(raw if isinstance(raw, list) else ([] if raw is None else [raw])):
@@ -98,10 +115,8 @@ def load_evaluator(path: str | Path, cat: Catalogue) -> dict:
 
 
 def _same_code(a, b) -> bool:
-    import unicodedata
-    def norm(x):
-        return unicodedata.normalize("NFKC", str(x or "")).strip().upper()
-    return norm(a) == norm(b)
+    from ..evaluate.uscc import normalise
+    return normalise(a) == normalise(b)
 
 
 def load_engagement(path: str | Path, app, cat: Catalogue, draft: bool = False) -> dict:
@@ -312,6 +327,8 @@ def build(path: str | Path, out_dir: str | Path, cat: Catalogue, year: int | Non
             raise GmdocsError(f"评价机构信息未填写“法定代表人”，无法按评价项目台账核对项目上限：{evaluator}", EXIT_BAD_INPUT)
         from ..ledger import read_ledger
         read_ledger(ledger)            # a missing or unreadable ledger stops the build before any work
+    if pdf:
+        _start_converter_early()
     progress("检查申报数据…")
     rep, ev = check_and_score(app, cat, year, read_findings)
     if rep.errors and not draft:
