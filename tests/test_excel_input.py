@@ -493,3 +493,13 @@ def test_pdf_file_size_bound(tmp_path, monkeypatch):
     with pytest.raises(GmdocsError) as exc:
         check_attachment(big, "营业执照")
     assert "太大" in exc.value.message and "上限" in exc.value.message
+
+
+@pytest.mark.parametrize("name", ["硅铁厂", "水泥厂", "绿色园区", "汽车链主"])
+def test_the_fast_reader_reads_exactly_what_openpyxl_reads(monkeypatch, name):
+    path = ROOT / "examples" / f"{name}-申报数据.xlsx"
+    fast = load_application(path)
+    monkeypatch.setenv("GMDOCS_XLSX_READER", "openpyxl")
+    slow = load_application(path)
+    assert fast[0] == slow[0]
+    assert [f.to_json() for f in fast[1]] == [f.to_json() for f in slow[1]]
