@@ -327,8 +327,6 @@ def build(path: str | Path, out_dir: str | Path, cat: Catalogue, year: int | Non
             raise GmdocsError(f"评价机构信息未填写“法定代表人”，无法按评价项目台账核对项目上限：{evaluator}", EXIT_BAD_INPUT)
         from ..ledger import read_ledger
         read_ledger(ledger)            # a missing or unreadable ledger stops the build before any work
-    if pdf:
-        _start_converter_early()
     progress("检查申报数据…")
     rep, ev = check_and_score(app, cat, year, read_findings)
     if rep.errors and not draft:
@@ -385,6 +383,8 @@ def build(path: str | Path, out_dir: str | Path, cat: Catalogue, year: int | Non
     if lint:
         raise GmdocsError(f"模板有 {len(lint)} 处问题，已停止：", EXIT_BAD_INPUT,
                           [Problem(p.file, None, p.where, p.message) for p in lint])
+    if pdf:
+        _start_converter_early()        # data and template passed: boot LibreOffice while the report is drawn
     stage: Path | None = None
     work: Path | None = None
     created: list[Path] = []
