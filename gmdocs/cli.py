@@ -878,75 +878,26 @@ def batch_cmd(ctx, paths, output, year, jobs, as_json, force):
       gmdocs batch 申报材料/ -o 推荐汇总表.xlsx --jobs 2
       gmdocs batch a.yaml b.xlsx 园区/ -o 汇总.xlsx --year 2026 --json
     """
-    from .batch.conflicts import Conflict, cap_statuses, find_conflicts
-    from .batch.run import find_files, iter_results
-    from .batch.summary import write_summary
-    out = Path(output)
-    if out.exists() and not force:
-        raise GmdocsError(f"输出文件已存在：{out}（如需覆盖请加 --force）", EXIT_BAD_INPUT)
-    files = find_files(list(paths), exclude=[out])
-    if not files:
-        raise GmdocsError("没有找到申报数据文件（.yaml 或 .xlsx）：" + "、".join(paths), EXIT_BAD_INPUT)
-    cat = _catalogue(ctx)
-    click.echo(f"共 {len(files)} 份申报文件，{jobs} 个进程…", err=True)
-    light, listed = [], []             # what the cross-checks need (small), and the JSON rows if asked for
-
-    def keep(results):
-        for r in results:
-            light.append(r.__class__(file=r.file, ok=r.ok, error=r.error, category=r.category, year=r.year,
-                                     errors=r.errors, warnings=r.warnings, info=r.info))
-            if as_json:
-                listed.append({"file": r.file, "ok": r.ok, "error": r.error, "errors": r.errors,
-                               "warnings": r.warnings, "values": r.values})
-            yield r
-    state = {}
-
-    def after():
-        years = [r.year for r in light if r.ok and r.year]
-        state["year"] = year or (max(set(years), key=years.count) if years else None)
-        conflicts = find_conflicts(light)
-        caps = cap_statuses(light, cat, state["year"]) if state["year"] else []
-        for c in caps:
-            if c.state == "over":
-                conflicts.append(Conflict("error", "评价机构项目上限", f"{c.label}：本批次 {len(c.counted)} 项，"
-                                          f"超过上限 {c.limit} 项（{c.rule}）", [p.loc for p in c.over]))
-        state["conflicts"] = conflicts
-        return conflicts, caps
-    with click.progressbar(length=len(files), label="评价", file=sys.stderr) as bar:
+    from .batch.job import run_job
+    with click.progressbar(length=1, label="评价", file=sys.stderr) as bar:
         last = [0]
+
+        def started(total):
+            click.echo(f"共 {total} 份申报文件，{jobs} 个进程…", err=True)
+            bar.length = total
 
         def progress(done, total):
             bar.update(done - last[0])
             last[0] = done
-        results = keep(iter_results(files, year, jobs, ctx.find_root().obj.get("data_dir"), progress, cat=cat))
-        camp_year = year or _first_year(files)
-        counts = write_summary(out, results, cat.campaigns.get(camp_year) if camp_year else None, camp_year,
-                               after, force)
-    conflicts = state.get("conflicts", [])
-    click.echo(f"已写入：{out}", err=as_json)
-    click.echo(f"{counts['applications']} 份：{counts['applications'] - counts['unreadable']} 份已评价（其中 "
-               f"{counts['with_errors']} 份有错误），{counts['unreadable']} 份无法读取；检查发现 {counts['findings']} 条；"
-               f"跨申报核对 {len(conflicts)} 条。", err=True)
+        res = run_job(paths, output, _catalogue(ctx), year, jobs, ctx.find_root().obj.get("data_dir"), force,
+                      as_json, progress, started)
+    c = res.counts
+    click.echo(f"已写入：{res.output}", err=as_json)
+    click.echo(f"{c['applications']} 份：{c['applications'] - c['unreadable']} 份已评价（其中 {c['with_errors']} 份有错误），"
+               f"{c['unreadable']} 份无法读取；检查发现 {c['findings']} 条；跨申报核对 {len(res.conflicts)} 条。", err=True)
     if as_json:
-        _echo_json({"output": str(out), "year": state.get("year"), "count": counts["applications"],
-                    "applications": listed,
-                    "conflicts": [{"severity": c.severity, "kind": c.kind, "message": c.message, "files": c.files}
-                                  for c in conflicts]})
-    sys.exit(EXIT_PROBLEMS if counts["unreadable"] or counts["with_errors"] or any(c.severity == "error" for c in conflicts)
-             else EXIT_OK)
-
-
-def _first_year(files) -> int | None:
-    """The campaign year written in the first readable file (the summary's columns are that year's)."""
-    from .application.read import load_application
-    for f in files[:20]:
-        try:
-            app, _ = load_application(f)
-        except GmdocsError:
-            continue
-        if app.year:
-            return app.year
-    return None
+        _echo_json(res.to_json())
+    sys.exit(EXIT_OK if res.ok else EXIT_PROBLEMS)
 
 
 @main.group(context_settings=CONTEXT)

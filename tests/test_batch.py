@@ -57,14 +57,19 @@ def test_batch_keeps_going_past_broken_files_and_writes_a_filterable_summary(cli
     assert "列未找到" in " ".join(str(c.value) for c in wb["说明"]["A"])
 
 
-def test_duplicate_codes_and_park_factory_counts_are_cross_checked(cli, tmp_path):
-    d = tmp_path / "dup"
-    d.mkdir()
-    shutil.copytree(EX / "证明材料", d / "证明材料")
+def _copies(folder, n, edit, name=lambda i: f"副本{i}.yaml"):
+    """`n` copies of the 硅铁厂 example (with its evidence folder), each changed by `edit(data, i)`."""
+    folder.mkdir()
+    shutil.copytree(EX / "证明材料", folder / "证明材料")
     data = yaml.safe_load((EX / "硅铁厂-申报数据.yaml").read_text(encoding="utf-8"))
-    data["基本信息"]["所在园区"] = "（示例）江淮新材料产业园管理委员会"
-    for i in range(3):
-        (d / f"副本{i}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    for i in range(n):
+        edit(data, i)
+        (folder / name(i)).write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return folder
+
+
+def test_duplicate_codes_and_park_factory_counts_are_cross_checked(cli, tmp_path):
+    d = _copies(tmp_path / "dup", 3, lambda data, i: data["基本信息"].update(所在园区="（示例）江淮新材料产业园管理委员会"))
     park = yaml.safe_load((EX / "绿色园区-申报数据.yaml").read_text(encoding="utf-8"))
     park["基本信息"]["园区内绿色工厂数量"] = 2
     (d / "园区.yaml").write_text(yaml.safe_dump(park, allow_unicode=True), encoding="utf-8")
@@ -82,15 +87,9 @@ def test_duplicate_codes_and_park_factory_counts_are_cross_checked(cli, tmp_path
 
 
 def test_evaluator_over_the_cap_in_a_batch(cli, tmp_path):
-    d = tmp_path / "cap"
-    d.mkdir()
-    shutil.copytree(EX / "证明材料", d / "证明材料")
-    data = yaml.safe_load((EX / "硅铁厂-申报数据.yaml").read_text(encoding="utf-8"))
-    data["基本信息"]["第三方评价机构"] = "（示例）华诚绿色制造评价中心有限公司"
-    data["基本信息"]["评价机构法定代表人"] = "何立平"
-    for i in range(16):
-        data["基本信息"]["名称"] = f"（示例）第{i + 1}号工厂"
-        (d / f"厂{i:02d}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    d = _copies(tmp_path / "cap", 16, lambda data, i: data["基本信息"].update(
+        第三方评价机构="（示例）华诚绿色制造评价中心有限公司", 评价机构法定代表人="何立平", 名称=f"（示例）第{i + 1}号工厂"),
+        name=lambda i: f"厂{i:02d}.yaml")
     out = tmp_path / "汇总.xlsx"
     r = cli("batch", str(d), "-o", str(out), "--jobs", "2", "--json")
     js = as_json(r)
