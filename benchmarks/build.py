@@ -54,10 +54,10 @@ def pdf_warm_vs_oneshot(work: Path) -> None:
     conversions: list[float] = []
     real_to_pdf = pdf.to_pdf
 
-    def timed(docx, outdir):
+    def timed(docx, outdir, *rest):
         t0 = time.perf_counter()
         try:
-            return real_to_pdf(docx, outdir)
+            return real_to_pdf(docx, outdir, *rest)
         finally:
             conversions.append(time.perf_counter() - t0)
 

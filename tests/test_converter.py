@@ -180,3 +180,47 @@ def test_converter_mode_from_the_environment(monkeypatch, global_reset):
     monkeypatch.setenv("GMDOCS_CONVERTER", "sometimes")
     with pytest.raises(GmdocsError):
         converter.get_converter()
+
+
+def make_headed_docx(path: Path) -> Path:
+    """Heading 1 on pages 1 and 3, Heading 2 on page 2, body text between."""
+    doc = Document()
+    doc.add_heading("一、工厂基本情况", level=1)
+    doc.add_paragraph("正文")
+    doc.add_page_break()
+    doc.add_heading("（一）申报条件核查", level=2)
+    doc.add_page_break()
+    doc.add_heading("二、能源消费与能效对标", level=1)
+    doc.save(str(path))
+    return path
+
+
+@needs_warm
+def test_layout_gives_page_count_and_heading_pages_that_the_pdf_has(warm, tmp_path):
+    src = make_headed_docx(tmp_path / "标题.docx")
+    n, heads = warm.layout(src)
+    assert n == 3
+    assert heads == [("一、工厂基本情况", 1, 1), ("（一）申报条件核查", 2, 2), ("二、能源消费与能效对标", 1, 3)]
+    out = warm.convert(src, tmp_path)
+    from gmdocs.documents.build import _pdf_heading_pages
+    assert _pdf_heading_pages(out, [(t, lv) for t, lv, _ in heads]) == (3, [1, 2, 3])
+
+
+@needs_lo
+def test_background_conversion_runs_while_python_works_and_a_kill_stops_it(tmp_path, monkeypatch, global_reset):
+    monkeypatch.setenv("GMDOCS_CONVERTER", "oneshot")
+    src = make_docx(tmp_path / "后台.docx")
+    bg = pdf.Background()
+    fut = bg.submit(src, tmp_path)
+    assert not fut.done()                       # submit returns at once
+    assert fut.result(timeout=120) == tmp_path / "后台.pdf"
+    bg.close()
+    # a conversion that is running when the build is interrupted is stopped, not waited for
+    bg = pdf.Background()
+    slow = bg.submit(make_docx(tmp_path / "中断.docx"), tmp_path)
+    time.sleep(0.3)
+    t0 = time.perf_counter()
+    bg.close(kill=True)
+    assert time.perf_counter() - t0 < 5
+    assert slow.cancelled() or isinstance(slow.exception(timeout=5), GmdocsError)
+    assert not processes_naming("中断.docx")

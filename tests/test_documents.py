@@ -292,6 +292,41 @@ def test_package_pdf_bookmarks_pages_labels_and_chinese_text(cli, tmp_path):
     assert m.group(1) in report.pages[int(m.group(2)) - 1].extract_text()
 
 
+def _toc_entries_and_pages(report_pdf):
+    """[(TOC title, printed page, text of that page)] of a report PDF."""
+    reader = PdfReader(str(report_pdf))
+    texts = [re.sub(r"\s+", "", p.extract_text() or "") for p in reader.pages]
+    toc = next(t for t in texts if "目录" in t and "..." in t)
+    entries = re.findall(r"([一二三四五六七八九十（）]+[、]?[^.\d][^.]*?)\.{3,}(\d+)", toc.split("目录", 1)[1])
+    return [(title, int(page), texts[int(page) - 1] if int(page) <= len(texts) else "") for title, page in entries]
+
+
+@pytest.mark.skipif(not HAS_SOFFICE, reason="LibreOffice not installed (CI installs it)")
+def test_every_toc_entry_points_at_its_heading_even_when_the_layout_probe_is_wrong(cli, tmp_path, monkeypatch):
+    from gmdocs.documents import build as build_mod
+    out = tmp_path / "ok"
+    assert cli("build", str(FESI), "-o", str(out)).exit_code == 0
+    good = _toc_entries_and_pages(out / "绿色工厂自评价报告.pdf")
+    assert len(good) >= 8
+    for title, page, text in good:
+        assert title in text, (title, page)
+    # LibreOffice's layout of the probe is only a forecast: a wrong one is caught against the PDF's bookmarks
+    # and the report is made again with the PDF's page numbers
+    real = build_mod._probe_layout
+
+    def off_by_one(*args):
+        n, pages = real(*args)
+        return n + 1, [p + 1 if p else p for p in pages]
+    monkeypatch.setattr(build_mod, "_probe_layout", off_by_one)
+    out2 = tmp_path / "wrong-probe"
+    r = cli("build", str(FESI), "-o", str(out2))
+    assert r.exit_code == 0, r.output
+    assert _toc_entries_and_pages(out2 / "绿色工厂自评价报告.pdf") == good
+    # the attachments' page ranges in the evidence index follow the real page count
+    assert docx_text(out2 / "绿色工厂自评价报告.docx") == docx_text(out / "绿色工厂自评价报告.docx")
+    assert len(PdfReader(str(out2 / "申报材料汇编.pdf")).pages) == len(PdfReader(str(out / "申报材料汇编.pdf")).pages)
+
+
 def _font_names(reader):
     names = set()
     for page in reader.pages:

@@ -234,6 +234,63 @@ def _squash(s: str) -> str:
     return re.sub(r"\s+", "", s)
 
 
+def _match_heads(found: list[tuple[str, int]], heads) -> list[int | None]:
+    """The page of each of `heads` [(title, level)] among `found` [(text, page)] in document order."""
+    keys = [(_squash(t), pg) for t, pg in found]
+    pages, cur = [], 0
+    for title, _ in heads:
+        key = _squash(title)
+        i = next((j for j in range(cur, len(keys)) if keys[j][0] == key), None)
+        pages.append(keys[i][1] if i is not None else None)
+        if i is not None:
+            cur = i + 1
+    return pages
+
+
+def _probe_layout(probe: Path, heads, work: Path, cancelled) -> tuple[int, list[int | None]]:
+    """(page count, page of each heading) of the probe DOCX as LibreOffice lays it out: asked of the warm
+    converter without exporting a PDF, else read off a one-shot PDF of it."""
+    from .converter import ConversionFailed, ConverterCrashed, get_converter
+    from .pdf import find_soffice, to_pdf
+    conv = get_converter(find_soffice())
+    if conv is not None:
+        try:
+            n, found = conv.layout(probe)
+            return n, _match_heads([(t, pg) for t, _lv, pg in found], heads)
+        except (ConverterCrashed, ConversionFailed):
+            pass
+    probe_pdf = to_pdf(probe, work, cancelled)
+    n, pages = _pdf_heading_pages(probe_pdf, heads)
+    if None in pages:                             # a heading without a bookmark: look for its text
+        pages = [p if p is not None else t for p, t in zip(pages, _find_pages(probe_pdf, heads))]
+    return n, pages
+
+
+def _pdf_heading_pages(pdf: Path, heads) -> tuple[int, list[int | None]]:
+    """(page count, page of each heading) of a report PDF, from the bookmarks LibreOffice exports for headings."""
+    from pypdf import PdfReader
+    reader = PdfReader(str(pdf))
+    found: list[tuple[str, int]] = []
+
+    def walk(items):
+        for it in items:
+            if isinstance(it, list):
+                walk(it)
+            else:
+                try:
+                    found.append((str(it.title), reader.get_destination_page_number(it) + 1))
+                except Exception:
+                    continue
+    walk(reader.outline)
+    return len(reader.pages), _match_heads(found, heads)
+
+
+def _disagree(found: list[int | None], pages: list[int | None]) -> bool:
+    """A heading the PDF's bookmarks place on another page than the 目录 says (one without a bookmark is not
+    judged)."""
+    return any(f is not None and f != p for f, p in zip(found, pages))
+
+
 def _toc(heads, pages=None) -> list[dict]:
     return [{"title": t, "indent": "　　" * (lvl - 1), "page": (str(pages[i]) if pages and pages[i] else "")}
             for i, (t, lvl) in enumerate(heads)]
@@ -242,7 +299,7 @@ def _toc(heads, pages=None) -> list[dict]:
 def _find_pages(pdf: Path, heads) -> list[int | None]:
     from .pdf import page_texts
     texts = [_squash(t) for t in page_texts(pdf)]
-    start = max((i for i, t in enumerate(texts) if "※" in t), default=-1) + 1
+    start = next((i + 1 for i, t in enumerate(texts) if "目录" in t), 0)     # after the 目录 page
     pages, cur = [], start
     for title, _ in heads:
         key = _squash(title)
@@ -253,17 +310,31 @@ def _find_pages(pdf: Path, heads) -> list[int | None]:
     return pages
 
 
-def _toc_pdf_maker(work: Path, title: str):
-    """Render the package's 目录 page(s) with python-docx + LibreOffice."""
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
-    from docx.shared import Cm, Pt
+class _TocPdfMaker:
+    """Render the package's 目录 page(s) with python-docx + LibreOffice. `prefetch(entries, bg)` starts the
+    conversion in the background as soon as the report's page count is known; a call with the same entries
+    then takes that result."""
 
-    from .pdf import to_pdf
-    counter = {"n": 0}
+    def __init__(self, work: Path, title: str) -> None:
+        self.work, self.title, self.n = work, title, 0
+        self._early: dict = {}
 
-    def make(entries) -> Path:
-        counter["n"] += 1
+    def prefetch(self, entries, bg) -> None:
+        self._early[tuple(entries)] = bg.submit(self._docx(entries), self.work)
+
+    def __call__(self, entries) -> Path:
+        fut = self._early.pop(tuple(entries), None)
+        if fut is not None:
+            return fut.result()
+        from .pdf import to_pdf
+        return to_pdf(self._docx(entries), self.work)
+
+    def _docx(self, entries) -> Path:
+        from docx import Document
+        from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+        from docx.shared import Cm, Pt
+        self.n += 1
+        title, work = self.title, self.work
         doc = Document()
         sec = doc.sections[0]
         sec.page_width, sec.page_height = Cm(21.0), Cm(29.7)
@@ -284,10 +355,9 @@ def _toc_pdf_maker(work: Path, title: str):
             run.font.size = Pt(14)
             run.font.name = "仿宋"
             run._element.rPr.rFonts.set("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia", "仿宋")
-        path = work / f"目录-{counter['n']}.docx"
+        path = work / f"目录-{self.n}.docx"
         doc.save(str(path))
-        return to_pdf(path, work)
-    return make
+        return path
 
 
 def build(path: str | Path, out_dir: str | Path, cat: Catalogue, year: int | None = None, report: str = "self",
@@ -297,7 +367,7 @@ def build(path: str | Path, out_dir: str | Path, cat: Catalogue, year: int | Non
           edition: str | None = None, ledger: str | Path | None = None) -> BuildResult:
     from .crosscheck import crosscheck
     from .lint import lint_template
-    from .pdf import Part, draft_watermark, package, stamp_draft, to_pdf
+    from .pdf import Background, Part, draft_watermark, package, stamp_draft, to_pdf, toc_entries
     from .render import render_docx
     out_dir = Path(out_dir)
     app, read_findings = load_application(path)
@@ -388,7 +458,8 @@ def build(path: str | Path, out_dir: str | Path, cat: Catalogue, year: int | Non
     stage: Path | None = None
     work: Path | None = None
     created: list[Path] = []
-    done = False
+    done = interrupted = False
+    bg: Background | None = None
     try:
         stage, created = fsutil.make_stage(out_dir)
         work = fsutil.make_temp_dir("gmdocs-work-")
@@ -401,34 +472,54 @@ def build(path: str | Path, out_dir: str | Path, cat: Catalogue, year: int | Non
         report_pages: list[int | None] = [None]
 
         sections = list(fmt.sections)
-        progress("绘制图表…")
-        from .charts import report_charts
-        drawn = report_charts(app, ev, work)
-        charts = {"energy_trend": drawn.get("energy_trend"),
-                  "benchmarks": [{"image": c, "caption": c.caption} for k, c in sorted(drawn.items())
-                                 if k.startswith("benchmark")]}
+        from .charts import Chart, plan_charts
+        planned = plan_charts(app, ev, work)
 
-        def ctx(toc):
+        def chart_ctx(use) -> dict:
+            return {"energy_trend": use(planned["energy_trend"]) if "energy_trend" in planned else None,
+                    "benchmarks": [{"image": use(c), "caption": c.caption} for k, c in sorted(planned.items())
+                                   if k.startswith("benchmark")]}
+
+        def ctx(toc, charts):
             return build_context(app, rep, ev, cat, kind, ev_info, today, draft, toc,
                                  attachment_rows(att_pages, report_pages[0]), sections, charts)
-        progress("生成 DOCX…")
-        first = work / "a.docx"
-        render_docx(tpl, ctx([]), first, draft)
-        heads = _headings(first)
         final_docx = stage / f"{title}.docx"
+        author = ev_info["name"] if ev_info else app.name
+        toc_maker = None
         if pdf:
+            # the layout is probed with blank pictures of the charts' size; the charts are drawn while
+            # LibreOffice lays the probe out
+            # The probe has an empty 目录: the body starts on a new page after it, so while the 目录 keeps to
+            # its one page the body lies out the same (the PDF is checked against it at the end)
+            blank = chart_ctx(Chart.placeholder)
+            progress("生成 DOCX…")
             report_pages[0] = 0        # page ranges of the same width as the final ones while the layout is probed
-            probe = work / "b.docx"
-            render_docx(tpl, ctx([dict(e, page="※") for e in _toc(heads)]), probe, draft)
-            progress("LibreOffice 排版，计算目录页码…")
-            probe_pdf = to_pdf(probe, work)
-            pages = _find_pages(probe_pdf, heads)
-            from pypdf import PdfReader
-            report_pages[0] = len(PdfReader(str(probe_pdf)).pages)
-            render_docx(tpl, ctx(_toc(heads, pages)), final_docx, draft)
+            probe = work / "a.docx"
+            render_docx(tpl, ctx([], blank), probe, draft)
+            heads = _headings(probe)
+            bg = Background()
+            progress("LibreOffice 排版，计算目录页码；同时绘制图表…")
+            laid_out = bg.call(_probe_layout, probe, heads, work, bg.cancelled)
+            mark_later = bg.call(draft_watermark, work) if draft else None
+            charts = chart_ctx(Chart.draw)
+            report_pages[0], pages = laid_out.result()
+            # LibreOffice draws the package's 目录 and then the report while Python renders and checks
+            toc_maker = _TocPdfMaker(work, f"{app.name} {title}")
+            toc_maker.prefetch(toc_entries([Part(title, probe)] + [Part(n, pth, True) for n, pth in att_parts],
+                                           [report_pages[0]] + [n for _, n in att_pages])[1], bg)
+            render_docx(tpl, ctx(_toc(heads, pages), charts), final_docx, draft)
+            _core_properties(final_docx, title, author, today)
+            progress("转换 PDF…")
+            report_pdf_later = bg.submit(final_docx, stage)
         else:
-            render_docx(tpl, ctx(_toc(heads)), final_docx, draft)
-        _core_properties(final_docx, title, ev_info["name"] if ev_info else app.name, today)
+            progress("绘制图表…")
+            charts = chart_ctx(Chart.draw)
+            progress("生成 DOCX…")
+            first = work / "a.docx"
+            render_docx(tpl, ctx([], charts), first, draft)
+            heads = _headings(first)
+            render_docx(tpl, ctx(_toc(heads), charts), final_docx, draft)
+            _core_properties(final_docx, title, author, today)
         progress("交叉核对文档中的分数、名称和代码…")
         problems, result.crosschecked = crosscheck(final_docx, app, ev, draft, kind)
         if problems:
@@ -447,19 +538,31 @@ def build(path: str | Path, out_dir: str | Path, cat: Catalogue, year: int | Non
         write_table(stage / "标准查新报告.xlsx", "查新结果", REPORT_HEADERS, rows, True,
                     notes=[f"{title}引用标准的查新结果", *[w.replace(str(final_docx), final_docx.name) for w in cites.warnings]])
         write_internal(stage / INTERNAL_NAME, rep, ev)
-        if pdf:
-            progress("转换 PDF…")
-            report_pdf = to_pdf(final_docx, stage)
-            mark = draft_watermark(work) if draft else None
+        if bg is not None:
+            report_pdf = report_pdf_later.result()
+            n_pages, found = _pdf_heading_pages(report_pdf, heads)
+            if n_pages != report_pages[0] or _disagree(found, pages):
+                # LibreOffice's layout of the probe and its PDF of the report disagree (rare): take the
+                # PDF's page numbers, render and convert once more, and check again
+                progress("目录页码与 PDF 不一致，按 PDF 重新生成…")
+                report_pages[0], pages = n_pages, [f if f is not None else p for f, p in zip(found, pages)]
+                render_docx(tpl, ctx(_toc(heads, pages), charts), final_docx, draft)
+                _core_properties(final_docx, title, author, today)
+                problems, result.crosschecked = crosscheck(final_docx, app, ev, draft, kind)
+                if problems:
+                    raise GmdocsError("生成的文档与评价结果不一致（交叉核对失败）：", EXIT_PROBLEMS,
+                                      [Problem(final_docx.name, None, "", p) for p in problems])
+                report_pdf = to_pdf(final_docx, stage)
+                n_pages, found = _pdf_heading_pages(report_pdf, heads)
+                if n_pages != report_pages[0] or _disagree(found, pages):
+                    raise GmdocsError("报告排版后的页数或标题所在页与目录不同，目录和附件页码会错：请重试；"
+                                      "仍出现时请报告此问题", EXIT_PROBLEMS)
+            mark = mark_later.result() if mark_later is not None else None
             if mark is not None:
                 stamp_draft(report_pdf, mark)
-            from pypdf import PdfReader
-            if len(PdfReader(str(report_pdf)).pages) != report_pages[0]:
-                raise GmdocsError("报告排版后的页数与计算附件页码时不同，附件页码会错：请重试；仍出现时请报告此问题",
-                                  EXIT_PROBLEMS)
             parts = [Part(title, report_pdf)] + [Part(name, path, True) for name, path in att_parts]
             progress(f"合并申报材料（{len(parts)} 份）…")
-            summary = package(parts, _toc_pdf_maker(work, f"{app.name} {title}"), stage / PACKAGE_NAME)
+            summary = package(parts, toc_maker, stage / PACKAGE_NAME)
             if mark is not None:
                 stamp_draft(stage / PACKAGE_NAME, mark)
             result.pages = summary["pages"]
@@ -479,8 +582,13 @@ def build(path: str | Path, out_dir: str | Path, cat: Catalogue, year: int | Non
         if said is err:
             raise
         raise said from err
+    except BaseException:                          # Ctrl-C, SIGTERM: stop LibreOffice's work at once
+        interrupted = True
+        raise
     finally:
         with fsutil.signals_deferred():            # a second Ctrl-C or SIGTERM does not cut the clean-up short
+            if bg is not None:
+                bg.close(kill=interrupted)
             fsutil.discard_stage(stage)
             if work is not None:
                 shutil.rmtree(work, ignore_errors=True)

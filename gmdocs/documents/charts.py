@@ -15,16 +15,19 @@ import os
 import sys
 import warnings
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 from ..errors import GmdocsError
 
 EXIT_TOOL = 3                     # same as documents.pdf.EXIT_TOOL: an external tool or system package is missing
 DPI = 200
 WIDTH_CM = 15.0
+TREND_HEIGHT_CM = 6.5
+BENCHMARK_HEIGHT_CM = 7.5
 FONT_SIZE = 9                     # 小五 (9 pt): ticks, values, level labels
 TITLE_SIZE = 10                   # 五号 (10.5 pt) rounded: panel titles
 CJK_PREFERENCE = ("Noto Sans CJK SC", "CJK SC", "Source Han Sans", "SimHei", "Microsoft YaHei", "WenQuanYi",
@@ -43,13 +46,34 @@ SUBSCRIPT_TWO = "\u2082"
 
 @dataclass
 class Chart:
-    """A chart image for a template: `{{ c }}` places it (width `width_cm`), `{{ c.caption }}` prints its caption."""
+    """A chart image for a template: `{{ c }}` places it (width `width_cm`), `{{ c.caption }}` prints its caption.
+
+    A planned chart (plan_charts) knows its size (`height_cm`) and how to draw itself (`make`) before it is
+    drawn: `placeholder()` stands in for it while LibreOffice lays the report out, `draw()` writes the PNG."""
     path: Path
     width_cm: float = WIDTH_CM
     caption: str = ""
+    height_cm: float | None = None
+    make: Callable[[], Path] | None = field(default=None, repr=False, compare=False)
 
     def __fspath__(self) -> str:          # usable wherever a path is (open, Path, PIL.Image.open)
         return os.fspath(self.path)
+
+    def draw(self) -> Chart:
+        if self.make is not None:
+            self.make()
+        return self
+
+    def placeholder(self) -> Chart:
+        """A blank PNG of exactly the pixel size the drawn chart will have (so the page layout is the same)."""
+        if self.height_cm is None:
+            return self.draw()
+        from PIL import Image
+        size = (int(self.width_cm / 2.54 * DPI), int(self.height_cm / 2.54 * DPI))
+        path = Path(self.path).with_name(Path(self.path).stem + "-placeholder.png")
+        if not path.exists():
+            Image.new("1", size, 1).save(path, dpi=(DPI, DPI))
+        return Chart(path, self.width_cm, self.caption, self.height_cm)
 
 
 @dataclass(frozen=True)
@@ -263,7 +287,7 @@ def energy_trend_chart(years: Sequence[int], energy_tce: Sequence[float | None],
         raise ValueError("years, energy_tce and carbon_tco2 must have the same length")
     has_carbon = any(v is not None for v in carbon)
     with _style() as st:
-        fig, axes = _figure(6.5, width_cm, 2 if has_carbon else 1)
+        fig, axes = _figure(TREND_HEIGHT_CM, width_cm, 2 if has_carbon else 1)
         panels = [(axes[0], energy, BAR_COLOR, "综合能耗（tce）")]
         if has_carbon:
             panels.append((axes[1], carbon, CARBON_COLOR, f"二氧化碳排放量（{co2()}）"))
@@ -320,7 +344,7 @@ def benchmark_chart(product: str, years: Sequence[int], values: Sequence[float |
     digits = decimals_for(got)
     better = "越低越好" if lower_is_better else "越高越好"
     with _style() as st:
-        fig, (ax,) = _figure(7.5, width_cm)
+        fig, (ax,) = _figure(BENCHMARK_HEIGHT_CM, width_cm)
         value_labels = _bars(ax, years, values, BAR_COLOR, digits, inside=True, top=top, missing="未填写")
         _thousands_axis(ax, digits)
         ax.set_ylabel(f"单位产品综合能耗（{_plain(unit)}）")
@@ -363,8 +387,8 @@ def _years_of(app, ev) -> list[int]:
     return sorted(y.year for y in app.years)
 
 
-def report_charts(app, ev, workdir: Path) -> dict[str, Chart]:
-    """The charts this application has data for, as PNG files in `workdir`:
+def plan_charts(app, ev, workdir: Path) -> dict[str, Chart]:
+    """The charts this application has data for, as PNG files to be drawn in `workdir` (Chart.draw()):
 
     - "energy_trend": 综合能耗 and CO₂ per data year (needs 综合能耗 for at least 2 years; CO₂ drawn for
       the years it could be accounted);
@@ -390,13 +414,14 @@ def report_charts(app, ev, workdir: Path) -> dict[str, Chart]:
     if len(keep) >= 2:
         ys = [years[i] for i in keep]
         cs = [carbon[i] for i in keep]
-        path = energy_trend_chart(ys, [energy[i] for i in keep], cs, workdir / "energy_trend.png")
+        path = workdir / "energy_trend.png"
+        make = partial(energy_trend_chart, ys, [energy[i] for i in keep], cs, path)
         caption = f"{ys[0]}—{ys[-1]}年综合能耗与二氧化碳排放量" if any(c is not None for c in cs) else \
             f"{ys[0]}—{ys[-1]}年综合能耗"
         gaps = [str(y) for y, c in zip(ys, cs) if c is None]
         if any(c is not None for c in cs) and gaps:
             caption += f"（{'、'.join(gaps)}年二氧化碳排放量无法核算）"
-        out["energy_trend"] = Chart(path, WIDTH_CM, caption)
+        out["energy_trend"] = Chart(path, WIDTH_CM, caption, TREND_HEIGHT_CM, make)
 
     products = {p.name: p for p in app.products}
     by_product: dict[str, list] = {}
@@ -423,10 +448,17 @@ def report_charts(app, ev, workdir: Path) -> dict[str, Chart]:
         levels = [("、".join(labels), v) for v, labels in merged.items()]
         unit = next((b.unit for b in results if b.unit), None) or p.unit_energy_unit or ""
         n += 1
-        path = benchmark_chart(name, years, values, levels, workdir / f"benchmark_{n}.png", unit=unit)
+        path = workdir / f"benchmark_{n}.png"
+        make = partial(benchmark_chart, name, years, values, levels, path, unit=unit)
         docs = "；".join(f"{'、'.join(dict.fromkeys(labels))}依据{doc}" for doc, labels in names_by_doc.items())
-        out[f"benchmark_{n}"] = Chart(path, WIDTH_CM, f"{name}单位产品综合能耗与能效水平对比（越低越好；{docs}）")
+        out[f"benchmark_{n}"] = Chart(path, WIDTH_CM, f"{name}单位产品综合能耗与能效水平对比（越低越好；{docs}）",
+                                      BENCHMARK_HEIGHT_CM, make)
     return out
 
 
-__all__ = ["Chart", "CjkFont", "benchmark_chart", "energy_trend_chart", "find_cjk_font", "report_charts"]
+def report_charts(app, ev, workdir: Path) -> dict[str, Chart]:
+    """plan_charts, drawn: the PNG files exist when this returns."""
+    return {k: c.draw() for k, c in plan_charts(app, ev, workdir).items()}
+
+
+__all__ = ["Chart", "CjkFont", "benchmark_chart", "energy_trend_chart", "find_cjk_font", "plan_charts", "report_charts"]

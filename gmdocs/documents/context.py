@@ -222,6 +222,26 @@ def section_numbers(sections: list[dict], ev: Evaluation) -> dict[str, str]:
     return out
 
 
+def section_heading(sections: list[dict], sec: dict[str, str], key: str) -> str:
+    """The heading the template prints for section `key` ("三、评价指标" for a chapter, "（三）评价指标" for a
+    section: templates/make_templates.py heading()), or "" when the section is absent or left out. The
+    heading follows from the section map alone, so a cross-reference to it reads the same before and after
+    the 目录 is filled in."""
+    def find(items, level):
+        for s in items:
+            if s.get("key") == key:
+                return level, s.get("title", "")
+            got = find(s.get("children") or [], level + 1)
+            if got:
+                return got
+        return None
+    got = find(sections, 1)
+    if not got or not sec.get(key):
+        return ""
+    level, title = got
+    return f"{sec[key]}、{title}" if level == 1 else f"{sec[key]}{title}"
+
+
 def boxes(nature: str | None, gates_verdict: bool | None) -> dict[str, str]:
     """The check boxes of the official forms: 单位性质 and 基本要求 □符合 □不符合."""
     def box(on):
@@ -371,8 +391,9 @@ def build_context(app: Application, rep: CheckReport, ev: Evaluation, cat: Catal
         "suggestions": [str(x) for x in ev_data.get("suggestions") or []],
         "qualifications": [str(x) for x in ev_data.get("qualification_names") or []],
     })
-    heads = [e.get("title", "") for e in (toc or [])]
-    headings = {"indicators": next((h for h in heads if "评价指标" in h), "")}
+    sec = section_numbers(sections or [], ev)
+    headings = {"indicators": section_heading(sections or [], sec, "indicators")
+                or next((e.get("title", "") for e in (toc or []) if "评价指标" in e.get("title", "")), "")}
     camp_ex = {e.id: e.text for e in camp.exclusions} if camp else {}
     exclusions = [{"id": eid, "text": text,
                    "answer": {True: "存在", False: "不存在", None: "未声明"}[
@@ -433,7 +454,7 @@ def build_context(app: Application, rep: CheckReport, ev: Evaluation, cat: Catal
         "narrative": {nid: (app.narrative[nid].value if nid in app.narrative and app.narrative[nid].value else "")
                       for nid, _, _, _ in NARRATIVE},
         "toc": toc or [],
-        "sec": section_numbers(sections or [], ev),
+        "sec": sec,
     }
     return clean(ctx)
 

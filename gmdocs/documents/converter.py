@@ -303,6 +303,44 @@ class WarmConverter:
                 raise ConverterCrashed(ans.get("error") or "LibreOffice exited")
             raise ConversionFailed(ans.get("error") or f"no PDF written for {docx.name}")
 
+    def layout(self, docx: Path) -> tuple[int, list[tuple[str, int, int]]]:
+        """Lay `docx` out as the PDF export would, without exporting: (page count, [(heading text, level,
+        page)]). Same errors as convert()."""
+        docx = Path(docx)
+        with self._lock:
+            if self.closed or self.dead:
+                raise ConverterCrashed("converter is closed")
+            if self._worker is None:
+                self.start()
+            ans = self._request({"layout": str(docx.resolve())}, docx)
+            if ans.get("ok"):
+                try:
+                    return int(ans["pages"]), [(str(t), int(lv), int(pg)) for t, lv, pg in ans["headings"]]
+                except (KeyError, TypeError, ValueError) as exc:
+                    raise ConversionFailed(f"layout answer {ans!r}") from exc
+            if ans.get("fatal") or self._proc.poll() is not None:
+                self._kill()
+                raise ConverterCrashed(ans.get("error") or "LibreOffice exited")
+            raise ConversionFailed(ans.get("error") or f"no layout for {docx.name}")
+
+    def _request(self, req: dict, docx: Path) -> dict:
+        """Send one request and wait for its answer (the caller holds self._lock)."""
+        line = json.dumps(req, ensure_ascii=False) + "\n"
+        try:
+            self._worker.stdin.write(line.encode("utf-8"))
+            self._worker.stdin.flush()
+        except (OSError, ValueError) as exc:       # BrokenPipeError, closed pipe
+            self._kill()
+            raise ConverterCrashed(f"worker pipe: {exc}") from exc
+        try:
+            return self._answer(self.timeout)
+        except _Timeout:
+            self._kill()
+            raise GmdocsError(f"LibreOffice 排版超时（{_secs(self.timeout)} 秒）：{docx.name}", pdf.EXIT_TOOL) from None
+        except BaseException:        # crash, or Ctrl-C / SIGTERM mid-request: its answer would come out of turn
+            self._kill()
+            raise
+
     def _answer(self, timeout: float) -> dict:
         """The worker's next JSON line. Raises _Timeout, or ConverterCrashed when the worker or soffice is gone."""
         deadline = time.monotonic() + timeout
@@ -408,6 +446,14 @@ def mode() -> str:
     if m not in ("auto", "warm", "oneshot"):
         raise GmdocsError(f"环境变量 GMDOCS_CONVERTER 的取值 {m!r} 不合法：应为 auto、warm 或 oneshot", EXIT_BAD_INPUT)
     return m
+
+
+def busy_converter() -> WarmConverter | None:
+    """The process-wide converter if it is converting right now (for stopping it on Ctrl-C), else None."""
+    conv = _current
+    if conv is not None and conv._owner == os.getpid() and conv._lock.locked():
+        return conv
+    return None
 
 
 def get_converter(soffice: str | None = None) -> WarmConverter | None:

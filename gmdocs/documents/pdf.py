@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,10 +57,11 @@ def _profile(base: Path) -> str:
     return base.resolve().as_uri()
 
 
-def to_pdf(docx: Path, outdir: Path) -> Path:
+def to_pdf(docx: Path, outdir: Path, cancelled: threading.Event | None = None) -> Path:
     """DOCX → `outdir / (docx.stem + ".pdf")`: with the process-wide warm LibreOffice (converter.py) when it
     can run, else with a one-shot soffice. A warm instance that crashed, or could not convert this document,
-    is answered by redoing the conversion one-shot (same output, same error messages)."""
+    is answered by redoing the conversion one-shot (same output, same error messages) — unless `cancelled`
+    is set: then the conversion was stopped on purpose (see Background) and nothing is redone."""
     soffice = find_soffice()
     from .converter import ConversionFailed, ConverterCrashed, get_converter
     conv = get_converter(soffice)
@@ -68,10 +70,65 @@ def to_pdf(docx: Path, outdir: Path) -> Path:
             return conv.convert(docx, outdir)
         except (ConverterCrashed, ConversionFailed):
             pass              # a crashed converter is dead: get_converter() will not hand it out again
-    return _to_pdf_oneshot(docx, outdir, soffice)
+    if cancelled is not None and cancelled.is_set():
+        raise GmdocsError(f"PDF 转换已取消：{docx.name}", EXIT_TOOL)
+    return _to_pdf_oneshot(docx, outdir, soffice, cancelled)
 
 
-def _to_pdf_oneshot(docx: Path, outdir: Path, soffice: str | None = None) -> Path:
+class Background:
+    """PDF conversions that run while the build goes on: LibreOffice works in its own process, so Python can
+    render, check and write the other files meanwhile. One conversion at a time, in the order submitted.
+
+    close(kill=False) waits for what was submitted (each conversion is bounded by its timeout);
+    close(kill=True) — Ctrl-C, SIGTERM — stops the conversion that is running and drops the queued ones."""
+
+    def __init__(self) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gmdocs-pdf")
+        self._futures: list = []
+        self.cancelled = threading.Event()
+
+    def submit(self, docx: Path, outdir: Path):
+        fut = self._pool.submit(to_pdf, docx, outdir, self.cancelled)
+        self._futures.append(fut)
+        return fut
+
+    def call(self, fn, *args):
+        """Run `fn(*args)` in the conversion thread (it may convert or lay out with LibreOffice)."""
+        fut = self._pool.submit(fn, *args)
+        self._futures.append(fut)
+        return fut
+
+    def close(self, kill: bool = False) -> None:
+        if kill and any(not f.done() for f in self._futures):
+            self.cancelled.set()
+            for f in self._futures:
+                f.cancel()
+            _stop_running()
+        self._pool.shutdown(wait=True)
+
+
+_RUNNING: set = set()                     # one-shot soffice processes now converting (for Background.close)
+_RUNNING_LOCK = threading.Lock()
+
+
+def _stop_running() -> None:
+    import signal
+    from .converter import busy_converter
+    conv = busy_converter()
+    if conv is not None:
+        conv._kill()                      # its convert() raises at once; a new one starts when next needed
+    with _RUNNING_LOCK:
+        procs = list(_RUNNING)
+    for proc in procs:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+def _to_pdf_oneshot(docx: Path, outdir: Path, soffice: str | None = None,
+                    cancelled: threading.Event | None = None) -> Path:
     """One soffice process for one file, in its own process group: on a timeout or an interruption the whole
     group (soffice.bin included) is ended and its private profile removed."""
     import signal
@@ -86,7 +143,17 @@ def _to_pdf_oneshot(docx: Path, outdir: Path, soffice: str | None = None) -> Pat
             tmp.mkdir()
             proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                     start_new_session=True, env={**os.environ, "TMPDIR": str(tmp)})
-            stdout, stderr = proc.communicate(timeout=CONVERT_TIMEOUT_S)
+            with _RUNNING_LOCK:
+                _RUNNING.add(proc)
+            if cancelled is not None and cancelled.is_set():     # stopped while it was starting
+                os.killpg(proc.pid, signal.SIGKILL)
+            try:
+                stdout, stderr = proc.communicate(timeout=CONVERT_TIMEOUT_S)
+            finally:
+                with _RUNNING_LOCK:
+                    _RUNNING.discard(proc)
+            if cancelled is not None and cancelled.is_set():
+                raise GmdocsError(f"PDF 转换已取消：{docx.name}", EXIT_TOOL)
         except subprocess.TimeoutExpired as exc:
             raise GmdocsError(f"LibreOffice 转换 PDF 超时（{CONVERT_TIMEOUT_S} 秒）：{docx.name}", EXIT_TOOL) from exc
         except OSError as exc:
@@ -111,6 +178,19 @@ def _to_pdf_oneshot(docx: Path, outdir: Path, soffice: str | None = None) -> Pat
 
 
 def page_texts(pdf: Path) -> list[str]:
+    """The text of each page. poppler's pdftotext (installed with LibreOffice's fonts and poppler-utils) reads a
+    report in about 0.1 s where pypdf takes 0.5 s; pypdf is the fallback when pdftotext is absent or fails."""
+    exe = shutil.which("pdftotext")
+    if exe:
+        try:
+            proc = subprocess.run([exe, "-q", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, timeout=60)
+        except (OSError, subprocess.SubprocessError):
+            proc = None
+        if proc is not None and proc.returncode == 0:
+            pages = proc.stdout.decode("utf-8", "replace").split("\f")
+            if pages and not pages[-1].strip():
+                pages.pop()                     # pdftotext ends every page with a form feed
+            return pages
     from pypdf import PdfReader
     return [(p.extract_text() or "") for p in PdfReader(str(pdf)).pages]
 
@@ -215,6 +295,16 @@ def _copy_outline(writer, reader, items, parent, offset: int) -> None:
         last = writer.add_outline_item(title=item.title, page_number=offset + page, parent=parent)
 
 
+def toc_entries(parts: list[Part], counts: list[int], toc_pages: int = 1) -> tuple[list[int], list[tuple]]:
+    """Where each part starts in the package (1-based, 目录 pages counted) and the 目录 entries
+    [(title, printed page, is_attachment)] when the 目录 takes `toc_pages` pages."""
+    starts, page = [], toc_pages + 1
+    for n in counts:
+        starts.append(page)
+        page += n
+    return starts, [(p.title, st - toc_pages, p.attachment) for p, st in zip(parts, starts)]
+
+
 def package(parts: list[Part], toc_pdf_maker, out: Path) -> dict:
     """Merge documents and attachments behind a 目录 page. `toc_pdf_maker(entries) -> Path` renders the
     目录 page(s) for [(title, first_page, is_attachment)]. Returns a summary (pages, bookmarks).
@@ -228,11 +318,8 @@ def package(parts: list[Part], toc_pdf_maker, out: Path) -> dict:
               for p in parts]
     toc_pages = 1
     for _ in range(3):   # the 目录 may itself take more than one page
-        starts, page = [], toc_pages + 1
-        for n in counts:
-            starts.append(page)
-            page += n
-        toc_pdf = toc_pdf_maker([(p.title, s - toc_pages, p.attachment) for p, s in zip(parts, starts)])
+        starts, entries = toc_entries(parts, counts, toc_pages)
+        toc_pdf = toc_pdf_maker(entries)
         got = len(PdfReader(str(toc_pdf)).pages)
         if got == toc_pages:
             break
@@ -265,8 +352,17 @@ def package(parts: list[Part], toc_pdf_maker, out: Path) -> dict:
 DRAFT_WATERMARK = "草　稿"
 
 
+_WATERMARK: bytes | None = None          # the watermark PDF once made in this process (it never changes)
+
+
 def draft_watermark(work: Path) -> Path:
-    """A one-page PDF with a large light-grey 草稿 in the middle of an A4 page (LibreOffice renders the CJK text)."""
+    """A one-page PDF with a large light-grey 草稿 in the middle of an A4 page (LibreOffice renders the CJK text;
+    made once per process)."""
+    global _WATERMARK
+    if _WATERMARK is not None:
+        out = work / "草稿水印.pdf"
+        out.write_bytes(_WATERMARK)
+        return out
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
@@ -284,7 +380,9 @@ def draft_watermark(work: Path) -> Path:
     run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "黑体")
     src = work / "草稿水印.docx"
     doc.save(str(src))
-    return to_pdf(src, work)
+    out = to_pdf(src, work)
+    _WATERMARK = out.read_bytes()
+    return out
 
 
 def stamp_draft(pdf: Path, watermark: Path) -> None:

@@ -71,6 +71,9 @@ def _repeat_length(left, right) -> int | None:
     return None
 
 
+_COMPILED: dict = {}       # (XML source, name, filename, defer_init) → compiled code, oldest first
+
+
 def template_env():
     """The Jinja environment every template is rendered (and linted) with: sandboxed, strict, autoescaped,
     bounded range, * and ** that refuse huge results."""
@@ -88,6 +91,20 @@ def template_env():
                 if n is not None and n > REPEAT_LIMIT:
                     raise _limit(f"模板中的重复运算 * 会产生长度 {n:,} 的文字或列表，超过允许的 {REPEAT_LIMIT:,}，已拒绝")
             return super().call_binop(context, operator, left, right)
+
+        def compile(self, source, name=None, filename=None, raw=False, defer_init=False):
+            # A build renders one template three times (headings, layout probe, final): compile its XML once.
+            # The code depends only on the source and on settings that are the same for every _Env.
+            if raw or not isinstance(source, str):
+                return super().compile(source, name, filename, raw, defer_init)
+            key = (source, name, filename, defer_init)
+            code = _COMPILED.get(key)
+            if code is None:
+                code = super().compile(source, name, filename, raw, defer_init)
+                if len(_COMPILED) >= 64:
+                    _COMPILED.pop(next(iter(_COMPILED)))
+                _COMPILED[key] = code
+            return code
 
     env = _Env(undefined=StrictUndefined, autoescape=True)
     env.globals["range"] = bounded_range([RANGE_BUDGET])

@@ -10,6 +10,10 @@ It connects to a LibreOffice started with `--accept=pipe,name=PIPE_NAME;urp;Star
 answers one JSON line per request read from stdin:
 
     {"in": "/abs/a.docx", "out": "/abs/a.pdf"}  →  {"ok": true}  or  {"error": "...", "fatal": bool}
+    {"layout": "/abs/a.docx"}  →  {"ok": true, "pages": N, "headings": [[text, level, page], ...]}
+
+A layout request lays the document out as the PDF export would, without exporting it: the page count and
+the page (1-based, physical) of every paragraph whose style is a Word heading ("Heading N").
 
 "fatal" means LibreOffice itself is gone (the bridge is disposed); the worker exits after saying so.
 On end of input it asks LibreOffice to quit (so a gmdocs killed
@@ -88,6 +92,41 @@ def _convert(desktop, src: str, dst: str) -> None:
                 pass
 
 
+def _layout(desktop, src: str) -> dict:
+    import uno
+    doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(os.path.abspath(src)), "_blank", 0,
+                                       (_prop("Hidden", True), _prop("ReadOnly", True)))
+    if doc is None:
+        raise RuntimeError(f"LibreOffice could not open {src}")
+    try:
+        ctl = doc.getCurrentController()
+        cursor = ctl.getViewCursor()
+        heads = []
+        paras = doc.getText().createEnumeration()
+        while paras.hasMoreElements():
+            par = paras.nextElement()
+            if not par.supportsService("com.sun.star.text.Paragraph"):
+                continue                               # a table: headings are never inside one
+            style = par.ParaStyleName or ""
+            if not style.startswith("Heading "):
+                continue
+            text = par.getString()
+            if not text.strip():
+                continue
+            cursor.gotoRange(par.getStart(), False)
+            level = int(style.split()[1]) if style.split()[1].isdigit() else 0
+            heads.append([text, level, cursor.getPage()])
+        return {"ok": True, "pages": int(ctl.getPropertyValue("PageCount")), "headings": heads}
+    finally:
+        try:
+            doc.close(True)
+        except Exception:
+            try:
+                doc.dispose()
+            except Exception:
+                pass
+
+
 def main(argv) -> int:
     out = _protocol_stream()
     if len(argv) != 2:
@@ -104,7 +143,11 @@ def main(argv) -> int:
             continue
         try:
             req = json.loads(line.decode("utf-8"))
-            _convert(desktop, req["in"], req["out"])
+            if "layout" in req:
+                answer = _layout(desktop, req["layout"])
+            else:
+                _convert(desktop, req["in"], req["out"])
+                answer = {"ok": True}
         except Exception as exc:
             msg = getattr(exc, "Message", "") or str(exc) or type(exc).__name__
             fatal = not _alive(desktop)
@@ -112,7 +155,7 @@ def main(argv) -> int:
             if fatal:
                 return 1
             continue
-        _say(out, {"ok": True})
+        _say(out, answer)
     _terminate(desktop)
     return 0
 
