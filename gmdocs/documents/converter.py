@@ -277,25 +277,7 @@ class WarmConverter:
                 out.unlink()
             except FileNotFoundError:
                 pass
-            req = json.dumps({"in": str(docx.resolve()), "out": str(out)}, ensure_ascii=False) + "\n"
-            try:
-                self._worker.stdin.write(req.encode("utf-8"))
-                self._worker.stdin.flush()
-            except (OSError, ValueError) as exc:       # BrokenPipeError, closed pipe
-                self._kill()
-                raise ConverterCrashed(f"worker pipe: {exc}") from exc
-            try:
-                ans = self._answer(self.timeout)
-            except _Timeout:
-                self._kill()
-                raise GmdocsError(f"LibreOffice 转换 PDF 超时（{_secs(self.timeout)} 秒）：{docx.name}",
-                                  pdf.EXIT_TOOL) from None
-            except ConverterCrashed:
-                self._kill()
-                raise
-            except BaseException:        # Ctrl-C / SIGTERM mid-conversion: its answer would come out of turn
-                self._kill()
-                raise
+            ans = self._request({"in": str(docx.resolve()), "out": str(out)}, docx, "转换 PDF")
             if ans.get("ok") and out.exists():
                 return result
             if ans.get("fatal") or self._proc.poll() is not None:
@@ -312,7 +294,7 @@ class WarmConverter:
                 raise ConverterCrashed("converter is closed")
             if self._worker is None:
                 self.start()
-            ans = self._request({"layout": str(docx.resolve())}, docx)
+            ans = self._request({"layout": str(docx.resolve())}, docx, "排版")
             if ans.get("ok"):
                 try:
                     return int(ans["pages"]), [(str(t), int(lv), int(pg)) for t, lv, pg in ans["headings"]]
@@ -323,7 +305,7 @@ class WarmConverter:
                 raise ConverterCrashed(ans.get("error") or "LibreOffice exited")
             raise ConversionFailed(ans.get("error") or f"no layout for {docx.name}")
 
-    def _request(self, req: dict, docx: Path) -> dict:
+    def _request(self, req: dict, docx: Path, what: str) -> dict:
         """Send one request and wait for its answer (the caller holds self._lock)."""
         line = json.dumps(req, ensure_ascii=False) + "\n"
         try:
@@ -336,7 +318,7 @@ class WarmConverter:
             return self._answer(self.timeout)
         except _Timeout:
             self._kill()
-            raise GmdocsError(f"LibreOffice 排版超时（{_secs(self.timeout)} 秒）：{docx.name}", pdf.EXIT_TOOL) from None
+            raise GmdocsError(f"LibreOffice {what}超时（{_secs(self.timeout)} 秒）：{docx.name}", pdf.EXIT_TOOL) from None
         except BaseException:        # crash, or Ctrl-C / SIGTERM mid-request: its answer would come out of turn
             self._kill()
             raise

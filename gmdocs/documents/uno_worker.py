@@ -83,13 +83,7 @@ def _convert(desktop, src: str, dst: str) -> None:
     try:
         doc.storeToURL(uno.systemPathToFileUrl(os.path.abspath(dst)), (_prop("FilterName", "writer_pdf_Export"),))
     finally:
-        try:
-            doc.close(True)
-        except Exception:
-            try:
-                doc.dispose()
-            except Exception:
-                pass
+        _close(doc)
 
 
 def _layout(desktop, src: str) -> dict:
@@ -118,13 +112,17 @@ def _layout(desktop, src: str) -> dict:
             heads.append([text, level, cursor.getPage()])
         return {"ok": True, "pages": int(ctl.getPropertyValue("PageCount")), "headings": heads}
     finally:
+        _close(doc)
+
+
+def _close(doc) -> None:
+    try:
+        doc.close(True)
+    except Exception:
         try:
-            doc.close(True)
+            doc.dispose()
         except Exception:
-            try:
-                doc.dispose()
-            except Exception:
-                pass
+            pass
 
 
 def main(argv) -> int:
