@@ -178,11 +178,11 @@ def create_app(*, token: str | None = None, workspace_root: Path | None = None, 
             from ..documents.pdf import check_attachment
             for p in saved:
                 await run_in_threadpool(check_attachment, p, p.stem)
+            name = str(form.get("name") or "").strip()
+            for p in saved:
+                await run_in_threadpool(applicant.add_attachment, ws, st, p, name)
         except GmdocsError as err:
             return error_page(request, err.message, err.problems)
-        name = str(form.get("name") or "").strip()
-        for p in saved:
-            st.setdefault("attachments", []).append({"名称": name or p.stem, "文件": str(p)})
         applicant.save_state(ws, st)
         return RedirectResponse("/apply/form#attachments" if st.get("source") == "form" else "/apply/result", 303)
 
@@ -198,6 +198,7 @@ def create_app(*, token: str | None = None, workspace_root: Path | None = None, 
             return error_page(request, err.message, err.problems)
         from ..catalogue.model import CONFIDENCE_MARK
         return page(request, "result.html", st=st, app=app, rep=rep, ev=ev.to_json(), marks=CONFIDENCE_MARK,
+                    clean=lambda text: applicant.hide_paths(str(text), ws),
                     has_evaluator=bool(st.get("evaluator") and st.get("engagement")),
                     today=dt.date.today().isoformat())
 
@@ -344,7 +345,15 @@ def create_app(*, token: str | None = None, workspace_root: Path | None = None, 
             record = await save_uploads(request, form, "engagement", folder, (".yaml", ".yml"))
             ledger = await save_uploads(request, form, "ledger", folder, (".yaml", ".yml", ".xlsx"))
             if firm:
+                import yaml
                 from ..documents.build import load_evaluator
+                try:
+                    listed = yaml.safe_load(firm[0].read_text(encoding="utf-8")) or {}
+                except (yaml.YAMLError, UnicodeDecodeError):
+                    listed = {}
+                refs = [str(q.get("文件")) for q in (listed.get("资质材料") or []) if isinstance(q, dict) and q.get("文件")] \
+                    if isinstance(listed, dict) else []
+                applicant.place_referenced(folder, quals, refs, ws)
                 await run_in_threadpool(load_evaluator, firm[0], cat)
                 st["evaluator"] = str(firm[0])
             if quals and not firm:

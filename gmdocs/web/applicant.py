@@ -14,6 +14,7 @@ from ..application.read import load_application
 from ..application.spec import LABEL_TO_CATEGORY
 from ..errors import EXIT_BAD_INPUT, GmdocsError
 from ..evaluate.checks import check_and_score
+from .workspace import inside
 
 APP_FILE = "申报数据.yaml"
 STATE = "state.json"
@@ -85,6 +86,32 @@ def from_xlsx_upload(ws: Path, path: Path) -> dict:
     return st
 
 
+def add_attachment(ws: Path, st: dict, saved: Path, name: str) -> None:
+    """A PDF the user uploaded as 证明材料. For the form, it is listed under `name`; for an uploaded workbook,
+    it goes where the workbook's 附件 sheet expects a file of that name (the sheet names the files)."""
+    if st.get("source") == "file":
+        app, _ = load_application(Path(st["file"]))
+        for a in app.attachments:
+            target = Path(a.path) if a.path else None
+            if target is not None and target.name == saved.name and not target.exists():
+                inside(ws, target).parent.mkdir(parents=True, exist_ok=True)
+                saved.replace(target)
+                return
+        raise GmdocsError(f"上传的 {saved.name} 不是工作簿“附件”表中列出的文件：请按表中的文件名上传，"
+                          "或在 Excel 的“附件”表中加上这一行后重新上传工作簿", EXIT_BAD_INPUT)
+    st.setdefault("attachments", []).append({"名称": name or saved.stem, "文件": str(saved)})
+
+
+def place_referenced(base: Path, saved: list[Path], referenced: list[str], ws: Path) -> None:
+    """Move uploaded files to the relative paths a YAML file names for them (same file name), inside `ws`."""
+    for rel in referenced:
+        want = base / rel
+        for p in saved:
+            if p.name == want.name and p != want:
+                inside(ws, want).parent.mkdir(parents=True, exist_ok=True)
+                p.replace(want)
+
+
 def sk_of(cat, st: dict) -> dict:
     return skeleton(cat, st["category"], int(st["year"]))
 
@@ -107,7 +134,7 @@ def check(ws: Path, st: dict, cat) -> dict:
     try:
         app, read = load_application(path)
     except GmdocsError as err:
-        items = [{"severity": "error", "message": f"{p.message}", "where": f"{p.file}:{p.line}" if p.line else p.file,
+        items = [{"severity": "error", "message": hide_paths(p.message, ws), "where": f"{p.file}:{p.line}" if p.line else p.file,
                   "field": field_of(f"{Path(p.file).name}:{p.line}", path.name, where) if p.line else ""}
                  for p in err.problems] or [{"severity": "error", "message": err.message, "where": path.name, "field": ""}]
         return {"errors": len(items), "warnings": 0, "findings": items, "score": None}
@@ -121,10 +148,17 @@ def check(ws: Path, st: dict, cat) -> dict:
     items = []
     for f in rep.findings:
         name = _field_for(field_of(f.where.rsplit("/", 1)[-1], path.name, where), f.field, names)
-        items.append({"severity": f.severity, "code": f.code, "message": f.message, "label": f.field,
+        items.append({"severity": f.severity, "code": f.code, "message": hide_paths(f.message, ws), "label": f.field,
                       "where": f.where.replace(str(path.parent) + "/", ""), "field": name})
     return {"errors": len(rep.errors), "warnings": len(rep.warnings), "findings": items,
             "score": {"total": ev.total, "self_total": ev.self_total, "veto": ev.veto}}
+
+
+def hide_paths(text: str, ws: Path) -> str:
+    """A message without the session folder's path (the user knows the files by their own names)."""
+    for base in {str(ws.resolve()), str(ws)}:
+        text = text.replace(base + "/uploads/", "").replace(base + "/", "")
+    return text
 
 
 def _field_for(at_line: str, label: str, names: set[str]) -> str:
