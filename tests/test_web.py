@@ -2,6 +2,7 @@
 fields, uploads, limits, isolation between sessions. The browser tests are in test_web_browser.py."""
 import io
 import re
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -326,3 +327,29 @@ def test_a_workbooks_attachments_go_where_its_sheet_names_them(app):
         assert "不存在" not in page.split('id="score"')[0]
         r = c.post("/apply/attachment", data={"csrf": tok}, files={"file": ("别的.pdf", pdfs[0].read_bytes())})
         assert r.status_code == 400 and "附件" in r.text
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed (CI installs it)")
+def test_build_job_reports_progress_and_only_its_session_downloads_it(app):
+    import time
+    with TestClient(app) as c, TestClient(app) as other:
+        tok = token(c)
+        src = EX / "硅铁厂-申报数据.yaml"
+        c.post("/apply/start", data={"csrf": tok, "mode": "upload"}, files={"file": (src.name, src.read_bytes())})
+        # the third-party report needs the evaluator's files first
+        r = c.post("/apply/build", data={"csrf": tok, "report": "third-party", "draft": "on"})
+        assert r.status_code == 400 and "评价机构" in r.text
+        r = c.post("/apply/build", data={"csrf": tok, "report": "self", "date": "2026-03-31"}, follow_redirects=False)
+        job = r.headers["location"].split("/")[2]
+        for _ in range(1200):
+            j = c.get(f"/jobs/{job}").json()
+            if j["state"] in ("done", "failed"):
+                break
+            time.sleep(0.1)
+        assert j["state"] == "done", j
+        assert any("LibreOffice" in m for m in j["messages"]) and j["messages"][-1] == "完成"
+        assert "/tmp/" not in "".join(j["messages"])
+        assert other.get(f"/jobs/{job}").status_code == 404 and other.get(f"/download/{job}").status_code == 404
+        z = zipfile.ZipFile(io.BytesIO(c.get(f"/download/{job}").content))
+        assert {"申报材料汇编.pdf", "绿色工厂自评价报告.docx", "绿色工厂自评价报告.pdf", "评价说明（内部）.xlsx",
+                "标准查新报告.xlsx"} <= set(z.namelist())

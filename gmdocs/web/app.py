@@ -248,10 +248,14 @@ def create_app(*, token: str | None = None, workspace_root: Path | None = None, 
             from ..documents.build import build
             path, _ = applicant.current_file(ws, st, cat)
             out = ws / "jobs" / job.id / "申报文件"
-            res = build(path, out, cat, report=report, pdf=True, force=True, draft=draft, today=when,
-                        evaluator=st.get("evaluator") if report == "third-party" else None,
-                        engagement=st.get("engagement") if report == "third-party" else None,
-                        progress=job.messages.append)
+            try:
+                res = build(path, out, cat, report=report, pdf=True, force=True, draft=draft, today=when,
+                            evaluator=st.get("evaluator") if report == "third-party" else None,
+                            engagement=st.get("engagement") if report == "third-party" else None,
+                            progress=lambda line: job.messages.append(applicant.hide_paths(line, ws)))
+            except GmdocsError as err:
+                raise GmdocsError(applicant.hide_paths(err.message, ws), err.exit_code,
+                                  [applicant.hide_paths(str(p), ws) for p in err.problems]) from err
             zpath = ws / "jobs" / job.id / "申报文件.zip"
             with zipfile.ZipFile(zpath, "w", zipfile.ZIP_DEFLATED) as z:
                 for p in sorted(out.iterdir()):
@@ -259,7 +263,7 @@ def create_app(*, token: str | None = None, workspace_root: Path | None = None, 
                         z.write(p, p.name)
             job.download, job.download_name = zpath, f"{st.get('category')}-申报文件.zip"
             job.result = {"files": [p.name for p in sorted(out.iterdir()) if p.is_file() and not p.name.startswith(".")],
-                          "warnings": list(res.warnings)[:20], "pages": res.pages}
+                          "warnings": [applicant.hide_paths(w, ws) for w in res.warnings][:20], "pages": res.pages}
             job.messages.append("完成")
         job = jobs.submit(request.session["sid"], "生成申报文件", work)
         return RedirectResponse(f"/jobs/{job.id}/page", 303)
