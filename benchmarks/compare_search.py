@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Compare Whoosh distributions and Chinese analyzers on the REAL gmdocs catalogue.
 
-Run from the project root with the main interpreter (Whoosh-Reloaded installed):
+Run from the project root with the main interpreter and Whoosh-Reloaded installed (pip install -e ".[bench]"):
 
     python benchmarks/compare_search.py \
         --venv whoosh3=/tmp/venv-w3/bin/python --venv jieba=/tmp/venv-jieba/bin/python
 
 Variants (each skipped if its interpreter or packages are missing):
-  reloaded+bigram   main interpreter, gmdocs BigramAnalyzer, Phrase queries (gmdocs.search.query._text_query)
+  reloaded+bigram   main interpreter, the bigram analyzer on gmdocs' tokens, Phrase queries (as gmdocs
+                    searched before it dropped Whoosh; both kept below)
   whoosh3+bigram    "whoosh3" venv, same analyzer and queries
   reloaded(venv)+bigram  "jieba" venv (Whoosh-Reloaded 2.7.5, small site-packages), same analyzer and queries
   reloaded+jieba    "jieba" venv, jieba.analyse.ChineseAnalyzer, AND of the query's segments
@@ -103,9 +104,81 @@ class RjiebaTokenizer(Tokenizer):
                 yield t
 
 
+
+
+# ---- Whoosh helpers: the bigram analyzer and phrase queries gmdocs used before its own matcher (not in the package)
+from gmdocs.search.analyzer import tokens  # noqa: E402
+
+
+def _tokenizer_class():
+    from whoosh.analysis import Token, Tokenizer
+
+    class BigramTokenizer(Tokenizer):
+        def __eq__(self, other):
+            return isinstance(other, BigramTokenizer)
+
+        def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                     start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+            t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+            if not tokenize:
+                t.original = t.text = value
+                t.boost = 1.0
+                if positions:
+                    t.pos = start_pos
+                if chars:
+                    t.startchar, t.endchar = start_char, start_char + len(value)
+                yield t
+                return
+            for pos, (text, s, e) in enumerate(tokens(value)):
+                t.text = text
+                t.boost = 1.0
+                if keeporiginal:
+                    t.original = text
+                t.stopped = False
+                if positions:
+                    t.pos = start_pos + pos
+                if chars:
+                    t.startchar, t.endchar = start_char + s, start_char + e
+                yield t
+
+    BigramTokenizer.__module__ = __name__
+    BigramTokenizer.__qualname__ = "BigramTokenizer"
+    return BigramTokenizer
+
+
+def __getattr__(name):
+    if name == "BigramTokenizer":
+        cls = _tokenizer_class()
+        globals()["BigramTokenizer"] = cls      # pickled schemas refer to gmdocs.search.analyzer.BigramTokenizer
+        return cls
+    raise AttributeError(name)
+
+
+def BigramAnalyzer():
+    cls = globals().get("BigramTokenizer") or __getattr__("BigramTokenizer")
+    return cls()
+
+
+def _text_query(term: str):
+    """A Whoosh phrase query for one term (title or body), as gmdocs searched before its own matcher;
+    used only by benchmarks/compare_search.py to compare analyzers."""
+    from whoosh.query import Or, Phrase, Term, Wildcard
+    toks = [t for t, _, _ in tokens(term)]
+    parts = []
+    for fld in ("title", "body"):
+        if len(toks) == 1:
+            tok = toks[0]
+            if len(tok) == 1 and not tok.isascii():
+                parts.append(Or([Wildcard(fld, tok + "*"), Wildcard(fld, "*" + tok)]))
+            else:
+                parts.append(Term(fld, tok))
+        else:
+            parts.append(Phrase(fld, toks))
+    return Or(parts)
+
+
 def analyzer(name):
     if name == "bigram":
-        from gmdocs.search.analyzer import BigramAnalyzer
         return BigramAnalyzer()
     if name == "jieba":
         from jieba.analyse import ChineseAnalyzer
@@ -128,8 +201,7 @@ def schema(name):
 
 def make_query(name, term, ix_schema):
     if name == "bigram":
-        from gmdocs.search.query import _text_query      # Phrase for multi-token terms, as gmdocs does
-        return _text_query(term)
+        return _text_query(term)                         # Phrase for multi-token terms, as gmdocs did
     from whoosh.query import And, NullQuery, Or, Term
     toks = []
     for t in ix_schema["body"].analyzer(term):

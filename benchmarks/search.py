@@ -1,13 +1,23 @@
 #!/usr/bin/env python3
-"""Search benchmark: index build, cold `gmdocs search` in a new process, warm latency, recall.
+"""Search benchmark: index build, cold `gmdocs search` in a new process, warm latency, ranking quality.
 
-Run from the project root:  python benchmarks/search.py
-Targets (2-core machine): cold search median <= 300 ms, warm p95 < 100 ms, build < 5 s.
-Recall uses the labelled query set in tests/search_labelled.yaml.
+Run from the project root:  python benchmarks/search.py [--quality-only]
+Targets (2-core machine): cold search median <= 150 ms, warm p95 < 100 ms, build < 5 s.
+Ranking quality uses the labelled queries in tests/search_labelled.yaml: each names one record that
+must be among the first 3 hits.  Reported: recall@3 (share of queries whose record is in the top 3)
+and MRR (mean of 1/rank of that record, 0 when it is not among the first 50 hits).
+
+Cold search: `python -m gmdocs search …` in a new process with the index cache already built and the
+bytecode compiled (as in an installed package, even when PYTHONDONTWRITEBYTECODE is set here), median of 10;
+also the fastest run and the median CPU time. The interpreter's own start-up (`python -c pass`, and
+`python -S -c pass` without the site-packages .pth files) is printed beside it: on a loaded or slow machine
+it is most of the figure.
 """
 from __future__ import annotations
 
+import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -21,6 +31,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from gmdocs.errors import GmdocsError  # noqa: E402
 from gmdocs.paths import default_root  # noqa: E402
 from gmdocs.search.index import _build, open_index  # noqa: E402
 from gmdocs.search.query import run_search  # noqa: E402
@@ -37,34 +48,88 @@ def pct(values, p):
     return values[lo] + (values[hi] - values[lo]) * (k - lo)
 
 
+RANK_DEPTH = 50
+COLD_WORDY = "2025年绿色工厂申报条件"      # a query with everyday words: synonyms and, if needed, the fallback
+
+
+def _timed(cmd: list[str], env: dict) -> float:
+    t0 = time.perf_counter()
+    subprocess.run(cmd, env=env, cwd=ROOT, check=True)
+    return (time.perf_counter() - t0) * 1000
+
+
+def _ids(result) -> list[str]:
+    hits = getattr(result, "hits", result)      # a list of hits, or an object carrying them
+    return [h.id for h in hits]
+
+
+def quality(ix, labelled: list[dict]) -> tuple[list[tuple[dict, int | None]], float, float]:
+    """(case, rank or None) for each labelled query, recall@3, MRR."""
+    ranked = []
+    for case in labelled:
+        try:
+            ids = _ids(run_search(ix, case["query"], limit=RANK_DEPTH))
+        except GmdocsError:
+            ids = []
+        ranked.append((case, ids.index(case["id"]) + 1 if case["id"] in ids else None))
+    n = len(ranked)
+    recall3 = sum(1 for _, r in ranked if r is not None and r <= 3) / n
+    mrr = sum(1 / r for _, r in ranked if r is not None) / n
+    return ranked, recall3, mrr
+
+
 def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quality-only", action="store_true", help="only recall@3 / MRR on the labelled queries")
+    args = ap.parse_args()
+    labelled = yaml.safe_load((ROOT / "tests" / "search_labelled.yaml").read_text(encoding="utf-8"))
     cache = Path(tempfile.mkdtemp(prefix="gmdocs-bench-"))
     env = dict(os.environ, GMDOCS_CACHE=str(cache))
     env.pop("GMDOCS_DATA", None)
+    # An installed package has its bytecode compiled; so do the cold runs here (the first run writes
+    # it into a private folder), whether or not PYTHONDONTWRITEBYTECODE is set in this shell.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(cache / "pycache")
     try:
         # 1. Index build of the whole catalogue (load YAML + build documents + write index).
         builds = []
-        for i in range(3):
+        for i in range(1 if args.quality_only else 3):
             target = cache / f"bench-build-{i}"
             t0 = time.perf_counter()
             _build(target, default_root(), None)
             builds.append(time.perf_counter() - t0)
         build_s = statistics.median(builds)
         ix = open_index(cache / "bench-build-0")
-        with ix.searcher() as s:
-            ndocs = s.doc_count()
+        ndocs = ix.doc_count()
+
+        if args.quality_only:
+            ranked, recall3, mrr = quality(ix, labelled)
+            ix.close()
+            report_quality(ranked, recall3, mrr)
+            return 0
 
         # 2. Cold `gmdocs search` in a new process (index already cached), median of 10.
-        subprocess.run([sys.executable, "-m", "gmdocs", "search", "能效"], env=env, cwd=ROOT,
-                       capture_output=True, check=False)   # first call builds the cache
-        colds = []
-        for _ in range(10):
-            t0 = time.perf_counter()
-            r = subprocess.run([sys.executable, "-m", "gmdocs", "search", "能效"], env=env, cwd=ROOT,
-                               capture_output=True, text=True)
-            colds.append((time.perf_counter() - t0) * 1000)
-            assert r.returncode == 0, r.stderr
-        cold_ms = statistics.median(colds)
+        for q in ("能效", COLD_WORDY):      # the first call builds the index cache and the bytecode
+            subprocess.run([sys.executable, "-m", "gmdocs", "search", q], env=env, cwd=ROOT,
+                           capture_output=True, check=False)
+        def cold(query: str) -> tuple[float, float, float]:
+            """(median wall, fastest wall, median CPU user+sys) in ms over 10 fresh processes."""
+            times, cpu = [], []
+            for _ in range(10):
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
+                t0 = time.perf_counter()
+                r = subprocess.run([sys.executable, "-m", "gmdocs", "search", query], env=env, cwd=ROOT,
+                                   capture_output=True, text=True)
+                times.append((time.perf_counter() - t0) * 1000)
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                cpu.append((after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000)
+                assert r.returncode in (0, 1), r.stderr
+            return statistics.median(times), min(times), statistics.median(cpu)
+        cold_ms, cold_min, cold_cpu = cold("能效")
+        cold_words_ms, cold_words_min, cold_words_cpu = cold(COLD_WORDY)
+        python_ms = statistics.median(_timed([sys.executable, "-c", "pass"], env) for _ in range(10))
+        bare_python_ms = statistics.median(_timed([sys.executable, "-S", "-c", "pass"], env) for _ in range(10))
+        load = os.getloadavg()[0]
 
         # 3. Warm queries (index open), 5 rounds over the fixed set.
         lat = []
@@ -74,37 +139,42 @@ def main() -> int:
                 run_search(ix, q, limit=10)
                 lat.append((time.perf_counter() - t0) * 1000)
 
-        # 4. Recall on the labelled set.
-        labelled = yaml.safe_load((ROOT / "tests" / "search_labelled.yaml").read_text(encoding="utf-8"))
-        found = expected = 0
-        misses = []
-        for case in labelled:
-            hits = [h.id for h in run_search(ix, case["query"], case.get("type"), limit=case.get("limit", 10))]
-            for want in case["expect"]:
-                expected += 1
-                if want in hits:
-                    found += 1
-                else:
-                    misses.append(f"{case['query']} → {want}")
+        # 4. Ranking quality on the labelled set.
+        ranked, recall3, mrr = quality(ix, labelled)
         ix.close()
     finally:
         shutil.rmtree(cache, ignore_errors=True)
 
-    import whoosh
-    print(f"gmdocs 检索基准（{os.cpu_count()} 核，Python {sys.version.split()[0]}，"
-          f"Whoosh {'.'.join(map(str, whoosh.__version__))}，{ndocs} 条索引文档）")
+    engine = "检索不经 Whoosh"
+    if "whoosh" in sys.modules:
+        engine = "Whoosh " + ".".join(map(str, sys.modules["whoosh"].__version__))
+    print(f"gmdocs 检索基准（{os.cpu_count()} 核，Python {sys.version.split()[0]}，{engine}，{ndocs} 条索引文档）")
     rows = [
         ("索引构建（全目录，中位数/3次）", f"{build_s:.2f} s", "< 5 s", build_s < 5),
-        ("冷启动 gmdocs search（新进程，中位数/10次）", f"{cold_ms:.0f} ms", "≤ 300 ms", cold_ms <= 300),
+        ("冷启动 gmdocs search 能效（新进程，中位数/10次）", f"{cold_ms:.0f} ms", "≤ 150 ms", cold_ms <= 150),
+        ("  同上，最快一次 / CPU 时间中位数", f"{cold_min:.0f} / {cold_cpu:.0f} ms", "—", True),
+        (f"冷启动 gmdocs search {COLD_WORDY}", f"{cold_words_ms:.0f} ms", "≤ 150 ms", cold_words_ms <= 150),
+        ("  同上，最快一次 / CPU 时间中位数", f"{cold_words_min:.0f} / {cold_words_cpu:.0f} ms", "—", True),
+        ("  其中 gmdocs 自身（减去 python -c pass 中位数）", f"{cold_ms - python_ms:.0f} ms", "—", True),
+        (f"（参照：python -c pass 中位数/10次；1 分钟负载 {load:.1f}）", f"{python_ms:.0f} ms", "—", True),
+        ("（参照：python -S -c pass，不处理 site-packages 的 .pth）", f"{bare_python_ms:.0f} ms", "—", True),
         ("热查询 p50", f"{pct(lat, 0.5):.1f} ms", "—", True),
         ("热查询 p95", f"{pct(lat, 0.95):.1f} ms", "< 100 ms", pct(lat, 0.95) < 100),
-        ("标注查询召回率", f"{found}/{expected} = {found / expected:.2f}", "1.00", found == expected),
     ]
     for name, val, target, ok in rows:
         print(f"  {name:<34}{val:>16}   目标 {target:<10}{'达标' if ok else '未达标'}")
-    for m in misses:
-        print(f"  未召回：{m}")
+    report_quality(ranked, recall3, mrr)
     return 0
+
+
+def report_quality(ranked, recall3: float, mrr: float) -> None:
+    n = len(ranked)
+    top3 = sum(1 for _, r in ranked if r is not None and r <= 3)
+    print(f"  标注查询 {n} 条：recall@3 = {top3}/{n} = {recall3:.3f}，MRR = {mrr:.3f}")
+    for case, r in ranked:
+        if r is None or r > 3:
+            where = f"第 {r} 位" if r else f"前 {RANK_DEPTH} 条中没有"
+            print(f"  未进前三：{case['query']} → {case['id']}（{where}）")
 
 
 if __name__ == "__main__":

@@ -505,6 +505,35 @@ def catalogue_validate(ctx, directory, as_json):
     sys.exit(EXIT_PROBLEMS if cat.problems else EXIT_OK)
 
 
+@catalogue.command("stats", context_settings=CONTEXT)
+@click.argument("directory", required=False, type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON。")
+@click.pass_context
+@handles_errors
+def catalogue_stats(ctx, directory, as_json):
+    """按可信度统计数据目录 DIRECTORY（默认为随附的 standards/）中的值，按记录类型分列。
+
+    可信度：confirmed（已核实）、single-source（单一来源）、derived（推算）、uncertain（存疑）、
+    user-supplied（用户补充）、missing（缺失）。数据有校验问题时照样统计，问题数打印在最后。
+
+    \b
+    示例：
+      gmdocs catalogue stats
+      gmdocs catalogue stats --json
+    """
+    from .catalogue import read_catalogue
+    from .catalogue.stats import stats_text, tag_counts
+    cat = read_catalogue(directory, data_dir=ctx.find_root().obj.get("data_dir"))
+    counts = tag_counts(cat)
+    if as_json:
+        _echo_json({"root": str(cat.root), "files": len(cat.files), "problems": len(cat.problems), **counts})
+    else:
+        click.echo("\n".join(stats_text(counts)))
+        if cat.problems:
+            click.echo(f"注意：数据有 {len(cat.problems)} 处校验问题（gmdocs catalogue validate 查看），统计可能不全。",
+                       err=True)
+
+
 @catalogue.command("gaps", context_settings=CONTEXT)
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON。")
 @click.option("--kind", help="只看某类记录：standard / policy / rulebook / benchmark_table / benchmark_row / campaign …")
@@ -538,22 +567,29 @@ SEARCH_TYPES = ("standard", "indicator", "benchmark", "policy")
 
 @main.command("search", context_settings=CONTEXT)
 @click.argument("query", nargs=-1, required=True)
-@click.option("--type", "type_", type=click.Choice(SEARCH_TYPES), help="只看一类：标准、指标、标杆行、政策/年度规则。")
-@click.option("--status", type=click.Choice(["现行", "废止", "即将实施", "状态未知", "已被替代"]), help="按状态筛选。")
+@click.option("--type", "type_", type=click.Choice(SEARCH_TYPES),
+              help="只看一类：标准、指标（含指标体系）、标杆行、政策/年度规则。")
+@click.option("--status", type=click.Choice(["现行", "废止", "即将实施", "状态未知", "已被替代", "已执行完毕"]),
+              help="按状态筛选。")
 @click.option("--year", type=int, help="只看某年度推荐工作适用的记录。")
 @click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True, help="最多显示几条。")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON。")
+@click.option("--verbose", "-v", is_flag=True, help="同时显示每条结果的数据记录位置（文件和行号）。")
 @click.pass_context
 @handles_errors
-def search_cmd(ctx, query, type_, status, year, limit, as_json):
+def search_cmd(ctx, query, type_, status, year, limit, as_json, verbose):
     """中文全文检索：标准、指标、标杆/基准行、政策文件和年度规则。
 
     标准编号按编号精确匹配（GB/T36132、gbt 36132-2018、ＧＢ／Ｔ３６１３２、36132 均可），
-    已废止的版本会同时给出代替它的新版本。索引在首次使用时建立，数据变化时自动重建。
+    已废止的版本会同时给出代替它的新版本。可以像平时说话一样写：年份（2025年）、文号（723号文）、
+    同义词（标杆值/标杆水平）都能识别；找不到包含全部检索词的记录时，按覆盖检索词的多少给出部分匹配。
+    “共 N 条”是全部匹配数，显示前 --limit 条。索引在首次使用时建立，数据变化时自动重建。
 
     \b
     示例：
       gmdocs search 能效
+      gmdocs search 硅铁标杆值
+      gmdocs search 2025年绿色工厂申报条件
       gmdocs search 单位产品综合能耗 --type indicator --year 2023
       gmdocs search GB/T 36132-2018 --json
     """
@@ -561,21 +597,22 @@ def search_cmd(ctx, query, type_, status, year, limit, as_json):
     text = " ".join(query)
     hits = search(text, type_, status, year, limit, data_dir=ctx.find_root().obj.get("data_dir"))
     if as_json:
-        _echo_json({"query": text, "count": len(hits), "results": [h.to_json() for h in hits]})
+        from .search.present import to_json
+        _echo_json(to_json(text, hits))
     else:
-        _print_hits(hits)
+        _print_hits(hits, verbose)
     sys.exit(EXIT_OK if hits else EXIT_PROBLEMS)
 
 
-def _print_hits(hits) -> None:
-    from .search.present import hit_lines
+def _print_hits(hits, verbose: bool = False) -> None:
+    from .search.present import hit_lines, summary_line
     color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     if not hits:
         click.echo("没有找到匹配的记录。", err=True)
     for i, h in enumerate(hits, 1):
-        click.echo("\n".join(hit_lines(i, h, color)))
+        click.echo("\n".join(hit_lines(i, h, color, verbose)))
     if hits:
-        click.echo(f"共 {len(hits)} 条。", err=True)
+        click.echo(summary_line(hits), err=True)
 
 
 @main.group(context_settings=CONTEXT)
@@ -853,6 +890,29 @@ def build_cmd(ctx, file, out_dir, year, report, pdf, draft, template, edition, e
         click.echo(f"申报材料汇编共 {res.pages} 页，书签：{'、'.join(res.bookmarks)}", err=True)
     if res.ledger_note:
         click.echo(res.ledger_note, err=True)
+
+
+@main.command("serve", context_settings=CONTEXT)
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True, help="端口（0：自动选一个空闲端口）。")
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址；默认只有本机可以访问。")
+@click.option("--allow-remote", is_flag=True, help="允许 --host 为本机以外的地址（会打印警告，并要求访问令牌）。")
+@click.option("--open/--no-open", "open_browser", default=True, show_default=True, help="启动后打开浏览器。")
+@click.pass_context
+@handles_errors
+def serve_cmd(ctx, port, host, allow_remote, open_browser):
+    """启动本地网页：在线填写和检查申报数据、评分、生成申报文件，评价机构和省级主管部门的批量功能。
+
+    \b
+    示例：
+      gmdocs serve                      # 打开 http://127.0.0.1:8765/
+      gmdocs serve --port 9000 --no-open
+      gmdocs serve --host 0.0.0.0 --allow-remote   # 局域网访问，需带令牌的网址
+
+    每个浏览器会话有自己的临时目录，结束会话、闲置 2 小时或停止服务时删除。
+    """
+    from .web.serve import serve
+    serve(host, port, open_browser, allow_remote, ctx.find_root().obj.get("data_dir"),
+          say=lambda s: click.echo(s, err=True))
 
 
 @main.command("batch", context_settings=CONTEXT)

@@ -23,7 +23,7 @@ MINI = {
         published: 2018-01-01
         replaced_by: GB/T 1-2025
         sources:
-          - {ref: 测试出处甲, confidence: confirmed}
+          - {ref: 测试出处甲, confidence: confirmed, official: true}
     """,
     "standard/gbt1-2025.yaml": """
         kind: standard
@@ -45,7 +45,7 @@ MINI = {
         doc_type: 通知
         status: 现行
         sources:
-          - {ref: 测试通知原文, confidence: confirmed}
+          - {ref: 测试通知原文, confidence: confirmed, official: true}
     """,
     "rulebook/r1.yaml": """
         kind: rulebook
@@ -69,7 +69,7 @@ MINI = {
             indicators:
               - {id: B1, name: 指标二, max_points: {missing: 测试标准乙 附录A}}
         sources:
-          - {ref: 测试标准乙, confidence: confirmed}
+          - {ref: 测试标准乙, confidence: confirmed, official: true}
     """,
     "benchmark/t1.yaml": """
         kind: benchmark_table
@@ -86,13 +86,13 @@ MINI = {
             better: lower
             values: {benchmark: 1770, baseline: 1850}
             sources:
-              - {ref: 测试通知 附件, confidence: confirmed}
+              - {ref: 测试通知 附件, confidence: confirmed, official: true}
           - id: 水泥熟料-综合能耗
             area: 水泥熟料
             product: 水泥熟料
             missing: 测试通知 附件 水泥熟料行
         sources:
-          - {ref: 测试通知, confidence: confirmed}
+          - {ref: 测试通知, confidence: confirmed, official: true}
     """,
     "campaign/2023.yaml": """
         kind: campaign
@@ -107,7 +107,7 @@ MINI = {
         deadlines:
           - {id: d1, what: 省级报送, date: 2023-09-05}
         sources:
-          - {ref: 测试通知, confidence: confirmed}
+          - {ref: 测试通知, confidence: confirmed, official: true}
     """,
 }
 

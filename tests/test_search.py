@@ -1,4 +1,5 @@
-"""Search: exact standard numbers, bigram recall on 2-character terms, cache rebuild and locking."""
+"""Search: exact standard numbers, bigram recall on 2-character terms, synonyms, the fallback, the true count,
+output without internal paths, cache rebuild and locking."""
 import json
 import os
 import subprocess
@@ -18,7 +19,7 @@ EXTRA = {
         status: 现行
         summary: [开展节能效果评估，提升用能效率]
         sources:
-          - {ref: 测试资料, confidence: confirmed}
+          - {ref: 测试资料, confidence: confirmed, official: true}
     """,
 }
 
@@ -54,10 +55,15 @@ def test_two_character_query_inside_a_longer_word(cli, env):
     assert res[0]["snippet"][s:e] == "能效"
 
 
-def test_phrase_query_is_exact(cli, env):
+def test_phrase_query_is_exact_and_partial_matches_are_marked(cli, env):
     res = as_json(cli("search", "单位产品综合能耗", "--json", env=env))["results"]
-    assert [h["type"] for h in res] == ["benchmark"]
-    assert as_json(cli("search", "综合产品", "--json", env=env))["results"] == []
+    assert [h["type"] for h in res] == ["benchmark"] and res[0]["reason"] == "text"
+    # No record contains 综合产品: the fallback gives the row covering most of it, marked as partial.
+    js = as_json(cli("search", "综合产品", "--json", env=env))
+    assert js["partial"] is True and [h["id"] for h in js["results"]] == ["benchmark:t1/硅铁-综合能耗"]
+    assert js["results"][0]["reason"] == "partial"
+    r = cli("search", "综合产品", env=env)
+    assert r.exit_code == 0 and "没有同时包含全部检索词的记录" in r.stderr
 
 
 def test_filters_type_status_year(cli, env):
@@ -69,10 +75,16 @@ def test_filters_type_status_year(cli, env):
     assert as_json(cli("search", "硅铁", "--year", "2019", "--json", env=env))["results"] == []
 
 
-def test_terminal_output_marks_match_and_links_record(cli, env):
+def test_terminal_output_marks_match_and_shows_record_paths_only_with_verbose(cli, env):
     r = cli("search", "硅铁", env=env)
     assert r.exit_code == 0
-    assert "「硅铁」" in r.stdout and "t1/rows/硅铁-综合能耗" in r.stdout
+    assert "「硅铁」" in r.stdout
+    for internal in ("出处记录", "t1/rows/", ".yaml", "benchmark/t1"):
+        assert internal not in r.stdout
+    r = cli("search", "硅铁", "--verbose", env=env)
+    assert "出处记录：t1/rows/硅铁-综合能耗（" in r.stdout and "t1.yaml:" in r.stdout
+    js = as_json(cli("search", "硅铁", "--json", env=env))
+    assert js["results"][0]["ref"]["path"] == "t1/rows/硅铁-综合能耗"      # JSON keeps the ids
 
 
 def test_empty_query_and_no_hits(cli, env):

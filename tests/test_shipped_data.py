@@ -2,6 +2,7 @@
 import pytest
 
 from gmdocs.catalogue import read_catalogue
+from gmdocs.catalogue.model import BASE_CONFIDENCES
 from gmdocs.catalogue.query import find_benchmark_rows, find_standards, gaps, replacement_chain, values_of
 
 from .conftest import SHIPPED, as_json
@@ -20,7 +21,8 @@ def test_every_record_row_and_value_has_a_source_or_a_recorded_gap(cat):
         for v in values_of(rec):
             assert v.sources or v.missing, f"{v.path} has neither source nor gap"
             for s in v.sources:
-                assert s.confidence in ("confirmed", "single-source", "uncertain"), v.path
+                assert s.confidence in BASE_CONFIDENCES, v.path
+                assert (s.confidence == "derived") == bool(s.derivation), v.path
         for row in getattr(rec, "rows", []):
             assert row.sources or row.missing, row.path
 
@@ -44,7 +46,8 @@ def test_ferrosilicon_values_unchanged(cat):
     row = rows["硅铁-综合能耗"]
     assert row.values["benchmark"].value == 1770 and row.values["baseline"].value == 1850
     assert row.unit == "kgce/t" and row.better == "lower"
-    assert row.values["benchmark"].confidence == "confirmed"
+    # One website (the GB 21341-2022 grades agreeing is not a second source): single-source, never confirmed.
+    assert row.values["benchmark"].confidence == "single-source"
     mn = cat.benchmark_tables["fagai-chanye-2023-723"].rows
     mnsi = next(r for r in mn if r.id == "锰硅合金-综合能耗")
     assert (mnsi.values["benchmark"].value, mnsi.values["baseline"].value) == (860, 950)

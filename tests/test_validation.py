@@ -104,7 +104,7 @@ def test_duplicate_yaml_key(mini):
 def test_benchmark_row_with_values_needs_sources_and_every_level(mini):
     p = mini / "benchmark" / "t1.yaml"
     text = p.read_text(encoding="utf-8").replace("values: {benchmark: 1770, baseline: 1850}", "values: {benchmark: 1770}")
-    text = text.replace("    sources:\n      - {ref: 测试通知 附件, confidence: confirmed}\n", "")
+    text = text.replace("    sources:\n      - {ref: 测试通知 附件, confidence: confirmed, official: true}\n", "")
     p.write_text(text, encoding="utf-8")
     probs = problems_of(mini)
     only(probs, "缺少等级 baseline")

@@ -101,7 +101,7 @@ YEAR_FIELDS = (
     FieldSpec("energy_total", "综合能耗", "number", unit="tce", help="当量值，按 GB/T 2589-2020 折标准煤"),
 )
 PARK_YEAR_EXTRA = (
-    FieldSpec("value_added_share", "工业增加值占比", "percent", unit="%", help="园区工业增加值占园区生产总值的比重，须超过50%"),
+    FieldSpec("value_added_share", "工业增加值占比", "percent", unit="%", help="园区工业增加值占园区生产总值的比重；门槛按该年度通知（2023年度为须超过50%），gmdocs which --category park 可查"),
 )
 
 # Units applicants write for energy carriers → (unit of the GB/T 2589 coefficient, factor).

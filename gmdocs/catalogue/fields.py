@@ -13,11 +13,14 @@ from typing import Any, Callable
 
 from ..errors import Problem
 from .model import BASE_CONFIDENCES, Source, Value
+from .tagrule import confirmed_problem, not_a_source
 from .yamlsrc import LDict, LList
 
 _DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 VALUE_KEYS = {"value", "sources", "missing", "note"}
+SOURCE_KEYS_ORDER = ("ref", "url", "confidence", "note", "derivation", "official")
+SOURCE_KEYS = set(SOURCE_KEYS_ORDER)
 
 
 def _type_name(v: Any) -> str:
@@ -193,7 +196,9 @@ class Fields:
         if not isinstance(raw, list) or not raw:
             self.problem(key, "sources 应为非空列表", line=line, file=file)
             return ()
-        out = []
+        out: list[Source] = []
+        lines_of: dict[Source, int | None] = {}
+        unverifiable = False            # a confirmed entry without URL was reported: do not report the list again
         lines = getattr(raw, "item_lines", [None] * len(raw))
         for i, item in enumerate(raw):
             where = f"{key}[{i + 1}]"
@@ -201,29 +206,64 @@ class Fields:
             if not isinstance(item, dict):
                 self.problem(where, f"出处应为映射（ref/url/confidence），实际是{_type_name(item)}", line=iline, file=file)
                 continue
-            unknown = set(item) - {"ref", "url", "confidence", "note"}
+            unknown = set(item) - SOURCE_KEYS
             for k in sorted(unknown, key=str):
-                self.problem(f"{where}/{k}", f"出处中未知的键 {k!r}（可用：ref、url、confidence、note）",
+                self.problem(f"{where}/{k}", f"出处中未知的键 {k!r}（可用：{'、'.join(SOURCE_KEYS_ORDER)}）",
                              line=item.line_of(k) if isinstance(item, LDict) else iline, file=file)
             ref, url, conf = item.get("ref"), item.get("url"), item.get("confidence")
-            if not (isinstance(ref, str) and ref.strip()) and not (isinstance(url, str) and url.strip()):
-                self.problem(where, "出处至少要有 ref（文件号+条款）或 url 之一", line=iline, file=file)
+            derivation, official = item.get("derivation"), item.get("official", False)
+            has_derivation = isinstance(derivation, str) and bool(derivation.strip())
+            if not (isinstance(ref, str) and ref.strip()) and not (isinstance(url, str) and url.strip()) \
+                    and not (conf == "derived" and has_derivation):
+                self.problem(where, "出处至少要有 ref（文件号+条款）或 url 之一（推算值写 derivation）", line=iline, file=file)
                 continue
             if url is not None and not (isinstance(url, str) and re.match(r"^https?://", url)):
                 self.problem(f"{where}/url", f"url 应以 http:// 或 https:// 开头：{url!r}", line=iline, file=file)
             allowed = BASE_CONFIDENCES + (("user-supplied",) if self.supplement_ok or getattr(raw, "origin", None) else ())
             if conf is None:
-                self.problem(f"{where}/confidence", "缺少可信度 confidence（confirmed / single-source / uncertain）",
+                self.problem(f"{where}/confidence", f"缺少可信度 confidence（{' / '.join(BASE_CONFIDENCES)}）",
                              line=iline, file=file)
                 continue
             if conf not in allowed:
                 self.problem(f"{where}/confidence", f"可信度 {conf!r} 不合法，应为：{' / '.join(allowed)}",
                              line=iline, file=file)
                 continue
+            if conf == "derived" and not has_derivation:
+                self.problem(f"{where}/derivation", "可信度 derived（推算）必须写 derivation：由哪些值、怎样算出"
+                             "（如 \"1850 + 50 = 1900：…\"）", line=iline, file=file)
+                continue
+            if derivation is not None and conf != "derived":
+                self.problem(f"{where}/derivation", f"derivation 只用于可信度 derived（推算），这里是 {conf}",
+                             line=item.line_of("derivation") if isinstance(item, LDict) else iline, file=file)
+            if not isinstance(official, bool):
+                self.problem(f"{where}/official", f"official 应为 true 或 false，实际是 {official!r}", line=iline, file=file)
+                official = False
+            elif official and conf == "derived":
+                self.problem(f"{where}/official", "推算值不是原文，不能同时写 official: true", line=iline, file=file)
+                official = False
             note = item.get("note")
-            out.append(Source(ref.strip() if isinstance(ref, str) else None,
-                              url.strip() if isinstance(url, str) else None, conf,
-                              str(note) if note is not None else None))
+            src = Source(ref.strip() if isinstance(ref, str) else None,
+                         url.strip() if isinstance(url, str) else None, conf,
+                         str(note) if note is not None else None,
+                         derivation.strip() if has_derivation else None, official)
+            if conf == "confirmed" and not src.url and not official:
+                unverifiable = True
+                self.problem(f"{where}/confidence", "没有网址的出处读者无法核对，最高标 single-source（项目持有的原文副本写 official: true）",
+                             line=iline, file=file)
+            if not_a_source(src):
+                self.problem(where, "演示（demo）、模拟（mock）和 AI 生成的材料不是出处：删去这条出处；只有它支持的值写成缺失"
+                             "（未核实的数值可以留在 notes 里，注明不是数值）", line=iline, file=file)
+                continue
+            out.append(src)
+            lines_of[src] = iline
+        err = None if unverifiable else confirmed_problem(tuple(out))
+        if err:
+            first = next(s for s in out if s.confidence == "confirmed")
+            idx = out.index(first)
+            at = line or self.line_of(key)
+            iline = lines_of.get(first)
+            # The first confirmed entry's line, unless it is a YAML alias of an entry written earlier in the file.
+            self.problem(f"{key}[{idx + 1}]/confidence", err, line=iline if iline and iline >= at else at, file=file)
         return tuple(out)
 
     # -- values (the three forms) ----------------------------------------

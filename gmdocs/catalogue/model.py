@@ -4,17 +4,37 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-CONFIDENCE_ORDER = {"confirmed": 3, "user-supplied": 2, "single-source": 1, "uncertain": 0}
-BASE_CONFIDENCES = ("confirmed", "single-source", "uncertain")
+# Tag rule: standards/README.md "可信度与标记规则". `derived` (推算) is a value computed from other values: it sits
+# below single-source (no source states it) and above uncertain (the arithmetic is written out and checkable), and it
+# never counts as a source, so it can never lift a value to confirmed.
+CONFIDENCE_ORDER = {"confirmed": 4, "user-supplied": 3, "single-source": 2, "derived": 1, "uncertain": 0}
+BASE_CONFIDENCES = ("confirmed", "single-source", "derived", "uncertain")
 
 # What the user sees next to a value that is not confirmed.
 CONFIDENCE_MARK = {
     "confirmed": "",
     "single-source": "【未核实：单一来源】",
+    "derived": "【推算】",
     "uncertain": "【未核实：存疑】",
     "user-supplied": "【用户补充】",
     "missing": "【缺失】",
 }
+
+# The tags in words, for counts and for sentences that name a confidence ("规则可信度：…").
+CONFIDENCE_NAMES = {
+    "confirmed": "已核实",
+    "single-source": "单一来源",
+    "derived": "推算",
+    "uncertain": "存疑",
+    "user-supplied": "用户补充",
+    "missing": "缺失",
+}
+
+
+def confidence_text(conf: str) -> str:
+    """A confidence as users read it: the mark (【推算】…), or 已核实 for confirmed; never the English tag."""
+    return CONFIDENCE_MARK.get(conf) or CONFIDENCE_NAMES.get(conf, conf)
+
 
 LEVEL_NAMES = {
     "benchmark": "标杆水平",
@@ -31,13 +51,18 @@ class Source:
     url: str | None
     confidence: str
     note: str | None = None
+    derivation: str | None = None      # confidence `derived`: how the value is computed, from which values
+    official: bool = False             # the original text itself (see gmdocs.catalogue.tagrule.is_official)
 
     def cite(self) -> str:
         parts = [p for p in (self.ref, self.url) if p]
+        if self.derivation:
+            parts.append(f"推算：{self.derivation}")
         return "；".join(parts)
 
     def to_json(self) -> dict:
-        return {"ref": self.ref, "url": self.url, "confidence": self.confidence, "note": self.note}
+        return {"ref": self.ref, "url": self.url, "confidence": self.confidence, "note": self.note,
+                "derivation": self.derivation, "official": self.official}
 
 
 def best_confidence(sources: tuple[Source, ...]) -> str:
@@ -434,6 +459,8 @@ class CampaignCategory:
     industry_standards: bool = False
     conditions: list[str] = field(default_factory=list)
     notes: str | None = None
+    # park: the 工业增加值占比 a park must exceed (%), from that year's notice; a gap when the notice is not found
+    value_added_share_over: Value | None = None
 
 
 @dataclass

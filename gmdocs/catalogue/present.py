@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .load import Catalogue
-from .model import CONFIDENCE_MARK, LEVEL_NAMES, Source, Standard, Value
+from .model import CONFIDENCE_MARK, CONFIDENCE_NAMES, CONFIDENCE_ORDER, LEVEL_NAMES, Source, Standard, Value
 from .query import BenchmarkHit, Gap, current_successor, replacement_chain
 
 BETTER_NAMES = {"lower": "越低越好", "higher": "越高越好"}
@@ -22,6 +22,14 @@ def value_text(v: Value | None, unit: str = "") -> str:
         val = int(val)
     text = f"{val}{(' ' + unit) if unit else ''}"
     return f"{text}{v.mark}"
+
+
+def derivation_note(v: Value | None) -> str:
+    """How a derived (【推算】) value was computed, for the line that shows it; "" for any other value."""
+    if v is None or not v.known or v.confidence != "derived":
+        return ""
+    steps = [s.derivation for s in v.sources if s.derivation]
+    return f"（推算：{'；'.join(steps)}）" if steps else ""
 
 
 def sources_lines(sources: tuple[Source, ...], indent: str = "    ") -> list[str]:
@@ -56,7 +64,7 @@ def standard_text(cat: Catalogue, s: Standard) -> list[str]:
     lines.append(f"  状态：{s.status}")
     for label, v in (("发布日期", s.published), ("实施日期", s.effective), ("废止日期", s.abolished)):
         if v is not None:
-            lines.append(f"  {label}：{value_text(v)}")
+            lines.append(f"  {label}：{value_text(v)}{derivation_note(v)}")
     chain = replacement_chain(cat, s)
     if len(chain) > 1:
         parts = [f"{x.number}（{x.status}）" for x in chain]
@@ -195,7 +203,7 @@ def which_text(cat, res) -> list[str]:
         lines.append("  不得申报的情形（近三年）：")
         lines += [f"    {e.id}. {e.text}" for e in c.exclusions]
     for d in c.deadlines:
-        lines.append(f"  截止日期：{value_text(d.date)}　{d.text}")
+        lines.append(f"  截止日期：{value_text(d.date)}　{d.text}{derivation_note(d.date)}")
     if res.notes:
         lines.append("")
         lines.append("四、说明")
@@ -238,7 +246,8 @@ def counts_text(counts: dict, conf: dict, cat) -> str:
         f"标杆/基准与等级表 {counts['benchmark_tables']} 张：有数值的行 {counts['benchmark_rows_with_values']}，"
         f"缺失的行 {counts['benchmark_rows_missing']}；折标系数 {counts['coefficients']} 项；年度 {counts['campaigns']} 个；",
         f"缺失值 {counts['gaps']} 处（gmdocs catalogue gaps 查看）。",
-        "可信度：" + "，".join(f"{k} {v}" for k, v in sorted(conf.items())),
+        "可信度：" + "，".join(f"{CONFIDENCE_NAMES.get(k, k)} {conf[k]}"
+                             for k in sorted(conf, key=lambda c: -CONFIDENCE_ORDER.get(c, -1))),
     ]
     if cat.supplements:
         lines.append(f"已应用用户补充 {len(cat.supplements)} 项（来自 {cat.data_dir}）。")

@@ -14,7 +14,8 @@ from .yamlsrc import LDict
 
 STANDARD_LEVELS = ("国家标准", "行业标准", "团体标准", "地方标准")
 STANDARD_STATUS = ("现行", "废止", "即将实施", "状态未知")
-POLICY_STATUS = ("现行", "废止", "已被替代", "状态未知")
+# 已执行完毕: a one-off (annual) notice whose round is over; its rules applied to that round only.
+POLICY_STATUS = ("现行", "废止", "已被替代", "已执行完毕", "状态未知")
 POLICY_TYPES = ("通知", "办法", "评价要求", "标杆基准文件", "名单公告", "方案", "其他")
 TOPICS = ("green-factory", "supply-chain", "park", "energy-quota", "energy-calc", "code")
 CATEGORIES = ("factory", "park", "supply-chain")
@@ -282,7 +283,7 @@ def build_code_rule(f: Fields) -> CodeRule:
     return rule
 
 
-CATEGORY_KEYS = {"rulebooks", "industry_standards", "conditions", "notes"}
+CATEGORY_KEYS = {"rulebooks", "industry_standards", "conditions", "notes", "value_added_share_over"}
 
 
 def build_campaign(f: Fields) -> Campaign:
@@ -317,7 +318,11 @@ def build_campaign(f: Fields) -> Campaign:
             camp.categories[name] = CampaignCategory(
                 name=name, line=cf.line, rulebooks=cf.text_list("rulebooks"),
                 industry_standards=cf.boolean("industry_standards"),
-                conditions=cf.text_list("conditions"), notes=cf.text("notes"))
+                conditions=cf.text_list("conditions"), notes=cf.text("notes"),
+                value_added_share_over=cf.value("value_added_share_over", "number", required=name == "park",
+                                                check=_percent))
+            if name != "park" and "value_added_share_over" in body:
+                cf.problem("value_added_share_over", "value_added_share_over（工业增加值占比门槛）只用于园区类别 park")
     for key, target in (("exclusions", camp.exclusions), ("deadlines", camp.deadlines)):
         for it in f.items(key):
             itf = f.sub(it, f"{key}/{it.get('id')}", {"id", "text", "what", "date"})
@@ -362,6 +367,10 @@ def build_formula_set(f: Fields) -> FormulaSet:
             if f_last.expression is not None and name not in f_last.expression.names:
                 ff.problem("zero_if_absent", f"变量 {name!r} 不在表达式中")
     return fs
+
+
+def _percent(v) -> str | None:
+    return None if 0 <= v <= 100 else f"应为 0—100 之间的百分数：{v}"
 
 
 def _positive(v) -> str | None:

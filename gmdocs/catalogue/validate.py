@@ -89,7 +89,9 @@ def check_rulebook(rb: Rulebook, stds, pols, problems: list[Problem]) -> None:
     sc = rb.scoring
     if sc is None:
         return
-    if sc.groups_sum_to_total and sc.total is not None and sc.total.known:
+    # A total or a group weight that is itself derived (推算) from the parts is not checked against the sum of those
+    # parts: the check would only compare the sum with itself (standards/README.md, derived).
+    if sc.groups_sum_to_total and sc.total is not None and sc.total.known and sc.total.confidence != "derived":
         weights = [g.weight for g in rb.groups]
         if weights and all(w is not None and w.known for w in weights):
             total = sum(w.value for w in weights)
@@ -100,6 +102,8 @@ def check_rulebook(rb: Rulebook, stds, pols, problems: list[Problem]) -> None:
         for g in rb.groups:
             pts = [i.max_points for i in g.indicators]
             if g.weight is None or not g.weight.known or not pts or not all(p is not None and p.known for p in pts):
+                continue
+            if g.weight.confidence == "derived":
                 continue
             total = sum(p.value for p in pts)
             if abs(total - g.weight.value) > 1e-9:

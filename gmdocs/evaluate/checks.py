@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..application.model import Application, Loc
 from ..catalogue.load import Catalogue
+from ..errors import EXIT_PROBLEMS, GmdocsError
 from ..findings import ERROR, INFO, WARNING, Finding
 from .energy import BASIS, YearEnergy, year_energy
 from .select import Selection, select
@@ -64,7 +65,7 @@ def check(app: Application, cat: Catalogue, year: int | None = None,
         _years(app, sel, err, warn)
         _exclusions(app, sel, err, warn)
     if app.category == "park":
-        _park(app, err)
+        _park(app, sel, err, warn)
     if app.category == "factory" and sel.applicability is not None and sel.applicability.category_available:
         appl = sel.applicability
         ind = app.info.get("industry")
@@ -309,7 +310,18 @@ def _exclusions(app, sel: Selection, err, warn):
                  f.loc, f"排除情形/{eid}")
 
 
-def _park(app, err):
+def _share_threshold(sel: Selection):
+    """The campaign's 工业增加值占比 threshold for parks (a Value, possibly a gap); None without a park category."""
+    if sel.campaign is None or "park" not in sel.campaign.categories:
+        return None
+    v = sel.campaign.categories["park"].value_added_share_over
+    if v is None:
+        raise GmdocsError(f"{sel.campaign.id} 的园区类别没有 value_added_share_over（工业增加值占比门槛）："
+                          "数据目录不完整，请运行 gmdocs catalogue validate", EXIT_PROBLEMS)
+    return v
+
+
+def _park(app, sel: Selection, err, warn):
     lvl = app.info.get("park_level")
     if lvl and lvl.value and lvl.value not in ("国家级", "省级"):
         err("park-level", f"园区级别为“{lvl.value}”：推荐的绿色工业园区须为省级及以上工业园区", lvl.loc, "园区级别")
@@ -317,12 +329,21 @@ def _park(app, err):
         f = app.info.get(key)
         if f and f.value is False:
             err("park-condition", f"不满足“{label}”的条件", f.loc, label)
+    limit = _share_threshold(sel)
+    if limit is None:
+        return
+    if not limit.known:
+        warn("park-share", f"{sel.year} 年度园区工业增加值占比的门槛未收录（缺失；应见：{limit.missing}），未核对工业增加值占比；"
+             f"拿到原文后可在数据目录补充（缺口编号 {limit.path}）", app.loc, "工业增加值占比")
+        return
+    bound = float(limit.value)
+    src = f"{sel.year} 年度通知：须超过 {bound:g}%{limit.mark}"
     for yf in app.years:
-        if yf.value_added_share is not None and yf.value_added_share <= 50:
-            err("park-share", f"{yf.year} 年工业增加值占比 {yf.value_added_share:g}%：须超过 50%", yf.share_loc or yf.loc,
+        if yf.value_added_share is not None and yf.value_added_share <= bound:
+            err("park-share", f"{yf.year} 年工业增加值占比 {yf.value_added_share:g}%：{src}", yf.share_loc or yf.loc,
                 "工业增加值占比")
         elif yf.value_added_share is None:
-            err("park-share", f"{yf.year} 年未填写工业增加值占比（须超过 50%）", yf.share_loc or yf.loc, "工业增加值占比")
+            err("park-share", f"{yf.year} 年未填写工业增加值占比（{src}）", yf.share_loc or yf.loc, "工业增加值占比")
 
 
 def _energy(app, rep: CheckReport, table, err, warn):

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from ..application.model import EnergyUse
 from ..application.spec import UNIT_FACTORS
-from ..catalogue.model import Coefficient, ConversionTable
+from ..catalogue.model import Coefficient, ConversionTable, confidence_text
 
 BASIS = "当量值"
 
@@ -83,6 +83,6 @@ def year_energy(uses: list[EnergyUse], year: int, table: ConversionTable) -> Yea
             out.tce += r.tce
         if r.coefficient is not None and r.coefficient.coefficient is not None \
                 and r.coefficient.coefficient.confidence != "confirmed":
-            out.unverified.append(f"{r.carrier}（{r.coefficient.coefficient.value}，"
-                                  f"{r.coefficient.coefficient.confidence}）")
+            out.unverified.append(f"{r.carrier}（{r.coefficient.coefficient.value}"
+                                  f"{confidence_text(r.coefficient.coefficient.confidence)}）")
     return out

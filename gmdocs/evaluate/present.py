@@ -120,7 +120,7 @@ def score_text(ev: Evaluation) -> list[str]:
     if ev.next_step:
         lines.append(f"下一步：{ev.next_step}")
     if ev.unverified:
-        lines.append(f"注意：{len(ev.unverified)} 项得分依据的规则未经核实（标有【未核实】），明细见 --json。")
+        lines.append(f"注意：{len(ev.unverified)} 项得分依据的规则未经两个独立来源核实（标有【未核实】或【推算】），明细见 --json。")
     if ev.user_supplied:
         lines.append("以下结果依据用户补充的数据【用户补充】：" + "、".join(ev.user_supplied))
     for n in ev.notes:

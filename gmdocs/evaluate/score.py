@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from ..application.model import Answer, Application
 from ..catalogue.applicable import which
 from ..catalogue.load import Catalogue
-from ..catalogue.model import CONFIDENCE_MARK, Indicator, Rulebook, Value
+from ..catalogue.model import CONFIDENCE_MARK, CONFIDENCE_ORDER, Indicator, Rulebook, Value, confidence_text
 from .select import Selection, select
 
 
@@ -143,7 +143,7 @@ class Evaluation:
         return out
 
 
-_ORDER = {"confirmed": 3, "user-supplied": 2, "single-source": 1, "uncertain": 0, "missing": -1}
+_ORDER = {**CONFIDENCE_ORDER, "missing": -1}
 
 
 def _weakest(*confs: str) -> str:
@@ -163,11 +163,20 @@ def _need(ev: Evaluation, v: Value | None, path: str, why: str) -> None:
         ev.needs.append(Need(path, "（目录中没有这一项）", why))
 
 
+def _lower_is_better(ind: Indicator, baseline: Value, leading: Value) -> bool | None:
+    """The indicator's recorded direction; without one, the side the leading value lies on (None if equal)."""
+    if ind.direction:
+        return ind.direction == "lower"
+    b, l = float(baseline.value), float(leading.value)
+    return None if b == l else l < b
+
+
 def _linear(ind: Indicator, x: float, baseline: Value, leading: Value) -> float:
     b, l = float(baseline.value), float(leading.value)
+    lower = _lower_is_better(ind, baseline, leading)
     if b == l:
-        return 1.0 if ((x <= l) if ind.direction == "lower" else (x >= l)) else 0.0
-    frac = (b - x) / (b - l) if ind.direction == "lower" else (x - b) / (l - b)
+        return 1.0 if ((x <= l) if lower else (x >= l)) else 0.0
+    frac = (b - x) / (b - l)          # the same line whichever side is better
     return max(0.0, min(1.0, frac))
 
 
@@ -223,13 +232,18 @@ def _score_indicator(rb: Rulebook, group, ind: Indicator, ans: Answer | None, ev
                 _need(ev, v, f"{base}/{key}", f"指标 {ind.id} 的{'基准值' if key == 'baseline' else '引领值'}")
             res.reason = "基准值/引领值缺失"
             return res
+        lower = _lower_is_better(ind, baseline, leading)
+        if lower is None:
+            res.reason = "指标方向（越高越好/越低越好）未收录，基准值与引领值相同，无法计分"
+            return res
         if res.value is None:
             res.points, res.status, res.reason = 0.0, "scored", "未填写数值，按 0 分"
         else:
             res.points = round(full * _linear(ind, res.value, baseline, leading), 2)
             res.status = "scored"
             res.reason = (f"按基准值 {baseline.value:g}、引领值 {leading.value:g} 线性计分（"
-                          f"{'越低越好' if ind.direction == 'lower' else '越高越好'}）")
+                          f"{'越低越好' if lower else '越高越好'}"
+                          f"{'' if ind.direction else '：方向未收录，按引领值所在一侧'}）")
             confs += [baseline.confidence, leading.confidence]
     else:
         if res.result == "符合":
@@ -330,7 +344,7 @@ def score(app: Application, cat: Catalogue, year: int | None = None, grid=None, 
     quota = has_quota_standard(sel)
     industry = app.get("industry")
     if rb.confidence != "confirmed":
-        ev.unverified.append(f"指标体系《{rb.title}》本身的出处可信度为 {rb.confidence}")
+        ev.unverified.append(f"指标体系《{rb.title}》本身的出处可信度为{confidence_text(rb.confidence)}")
     answers = {a.id: a for a in app.answers}
     gates = {a.id: a for a in app.gates}
     for g in rb.gates:
@@ -350,14 +364,14 @@ def score(app: Application, cat: Catalogue, year: int | None = None, grid=None, 
             if r.requirement == "mandatory" and r.result == "不符合":
                 ev.mandatory_failed.append(f"{r.id} {r.name}")
             if r.confidence not in ("confirmed", "user-supplied"):
-                ev.unverified.append(f"{r.id} {r.name}：规则可信度 {r.confidence}")
+                ev.unverified.append(f"{r.id} {r.name}：规则可信度{confidence_text(r.confidence)}")
             if r.user_supplied:
                 ev.user_supplied.append(f"{r.id} {r.name}")
         weight = float(g.weight.value) if _known(g.weight) else None
         if g.weight is not None and g.weight.user_supplied:
             ev.user_supplied.append(f"组 {g.name} 的权重")
         if g.weight is not None and _known(g.weight) and g.weight.confidence not in ("confirmed", "user-supplied"):
-            ev.unverified.append(f"组 {g.name} 的权重 {weight:g}：可信度 {g.weight.confidence}")
+            ev.unverified.append(f"组 {g.name} 的权重 {weight:g}：可信度{confidence_text(g.weight.confidence)}")
         withheld = None
         if not g.indicators:
             withheld = "该组指标未收录"
@@ -382,7 +396,7 @@ def score(app: Application, cat: Catalogue, year: int | None = None, grid=None, 
     if _known(sc.total):
         ev.total_max = float(sc.total.value)
         if sc.total.confidence not in ("confirmed", "user-supplied"):
-            ev.unverified.append(f"满分 {ev.total_max:g}：可信度 {sc.total.confidence}")
+            ev.unverified.append(f"满分 {ev.total_max:g}：可信度{confidence_text(sc.total.confidence)}")
     else:
         _need(ev, sc.total, f"{rb.id}/scoring/total", "满分")
     if _known(sc.pass_mark):

@@ -1,9 +1,16 @@
 """The on-disk index cache: built on first use, rebuilt when the catalogue changes.
 
-The cache key is a SHA-256 over every catalogue file, every user-supplement file and
-the index format version. A build writes into a private temporary folder and renames
-it into place, under a file lock: a second process waits for the lock and then opens
-the finished index; nobody ever opens a half-written one.
+The index is one JSON file: the search documents (documents.py) with their text already folded for
+matching, and the word table (lexicon.py). At a few hundred documents a scan of prepared text takes a
+few milliseconds, and reading JSON costs far less start-up than importing a search engine: with Whoosh
+imported on the query path a cold `gmdocs search` took twice as long (benchmarks/search.py, same machine,
+same load), and its import alone exceeded the 150 ms budget of a cold search on the benchmark machine.
+
+The cache key is a SHA-256 over every catalogue file, every user-supplement file, the word table
+(synonyms.yaml), the code that shapes the index (documents.py, store.py, lexicon.py) and the index
+format version. A build writes into a private temporary folder and renames it into place, under a file
+lock: a second process waits for the lock and then opens the finished index; nobody ever opens a
+half-written one.
 """
 from __future__ import annotations
 
@@ -16,33 +23,29 @@ from pathlib import Path
 from ..errors import EXIT_BAD_INPUT, GmdocsError
 from ..paths import cache_dir, default_root, user_data_dir
 
-INDEX_FORMAT = "3"          # bump when the schema or analyzer changes
-INDEX_NAME = "catalogue"
+INDEX_FORMAT = "4"          # bump when the documents, the prepared text or the word table format change
+INDEX_FILE = "catalogue.json"
 LOCK_TIMEOUT_S = 120
 
 
-def schema():
-    from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
-    from .analyzer import BigramAnalyzer
-    ana = BigramAnalyzer()
-    return Schema(
-        id=ID(stored=True, unique=True),
-        type=ID(stored=True),
-        title=TEXT(analyzer=ana, stored=True, field_boost=2.0),
-        body=TEXT(analyzer=ana, stored=True),
-        numkeys=KEYWORD(lowercase=True, commas=False, scorable=True),
-        status=ID(stored=True),
-        years=KEYWORD(stored=True),
-        successor=STORED(),
-        confidence=STORED(),
-        ref=STORED(),
-    )
+def _yaml_files(base: Path) -> list[tuple[str, str]]:
+    """(relative posix path, path) of every *.yaml / *.yml under base, sorted (os.walk: a cold search
+    runs this on every start, and it is several times faster than Path.rglob)."""
+    out = []
+    for folder, dirs, files in os.walk(base):
+        dirs.sort()
+        rel = os.path.relpath(folder, base).replace(os.sep, "/")
+        for f in files:
+            if f.endswith((".yaml", ".yml")):
+                out.append((f if rel == "." else f"{rel}/{f}", os.path.join(folder, f)))
+    out.sort()
+    return out
 
 
-def _data_files(root: Path, data_dir: Path | None) -> list[tuple[str, Path]]:
-    files = [(f"std:{p.relative_to(root).as_posix()}", p) for p in sorted(root.rglob("*.y*ml"))]
+def _data_files(root: Path, data_dir: Path | None) -> list[tuple[str, str]]:
+    files = [(f"std:{rel}", p) for rel, p in _yaml_files(root)]
     if data_dir is not None and data_dir.is_dir():
-        files += [(f"user:{p.relative_to(data_dir).as_posix()}", p) for p in sorted(data_dir.rglob("*.y*ml"))]
+        files += [(f"user:{rel}", p) for rel, p in _yaml_files(data_dir)]
     return files
 
 
@@ -50,29 +53,32 @@ def content_hash(root: Path | None = None, data_dir: Path | None = None) -> str:
     from .. import __version__
     root = root or default_root()
     h = hashlib.sha256(f"gmdocs-index {INDEX_FORMAT} {__version__}\n".encode())
-    for name, path in _data_files(root, data_dir):
+    from .lexicon import SYNONYMS_FILE
+    here = Path(__file__).parent
+    shaping = [(f"search:{f}", here / f) for f in ("documents.py", "store.py", "lexicon.py")]
+    for name, path in [("search:synonyms.yaml", SYNONYMS_FILE), *shaping, *_data_files(root, data_dir)]:
         h.update(name.encode("utf-8") + b"\0")
-        h.update(path.read_bytes())
+        with open(path, "rb") as f:
+            h.update(f.read())
         h.update(b"\0")
     return h.hexdigest()
 
 
 def _build(target: Path, root: Path, data_dir: Path | None) -> None:
-    from whoosh import index
+    import json
 
     from ..catalogue import load_catalogue
     from .documents import build_documents
+    from .lexicon import build_lexicon
+    from .store import prepare
     cat = load_catalogue(root, data_dir=data_dir, use_user_data=data_dir is not None)
+    data = {"format": INDEX_FORMAT, "lexicon": build_lexicon(cat),
+            "docs": [prepare(d) for d in build_documents(cat)]}
     tmp = target.parent / f"{target.name}.tmp-{os.getpid()}"
     if tmp.exists():
         shutil.rmtree(tmp)
     tmp.mkdir(parents=True)
-    ix = index.create_in(str(tmp), schema(), indexname=INDEX_NAME)
-    writer = ix.writer()
-    for doc in build_documents(cat):
-        writer.add_document(**doc)
-    writer.commit()
-    ix.close() if hasattr(ix, "close") else None
+    (tmp / INDEX_FILE).write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     os.replace(tmp, target)
 
 
@@ -85,7 +91,6 @@ def _prune(base: Path, keep: Path) -> None:
 def ensure_index(data_dir: str | os.PathLike | None = None, force: bool = False,
                  root: Path | None = None) -> tuple[Path, bool]:
     """Path of an up-to-date index folder, building it if needed. Returns (path, built)."""
-    from filelock import FileLock, Timeout
     root = root or default_root()
     ddir = user_data_dir(data_dir)
     if ddir is not None and not ddir.is_dir():
@@ -99,6 +104,7 @@ def ensure_index(data_dir: str | os.PathLike | None = None, force: bool = False,
         base.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise GmdocsError(f"无法创建索引缓存目录 {base}：{exc.strerror or exc}", EXIT_BAD_INPUT) from exc
+    from filelock import FileLock, Timeout
     lock = FileLock(str(base / "build.lock"))
     try:
         with lock.acquire(timeout=LOCK_TIMEOUT_S):
@@ -116,5 +122,6 @@ def ensure_index(data_dir: str | os.PathLike | None = None, force: bool = False,
 
 
 def open_index(path: Path):
-    from whoosh import index
-    return index.open_dir(str(path), indexname=INDEX_NAME)
+    """The prepared documents of an index folder (a store.Store)."""
+    from .store import Store
+    return Store.load(Path(path) / INDEX_FILE)

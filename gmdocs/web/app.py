@@ -37,7 +37,7 @@ from starlette.templating import Jinja2Templates
 from ..errors import GmdocsError
 from . import applicant
 from .jobs import Jobs
-from .security import MB, BodyLimit, TooLarge, csrf_ok, csrf_token, too_large_message
+from .security import MB, BodyLimit, TooLarge, csrf_ok, csrf_token, too_large_response
 from .workspace import Workspaces, clean_name, extract_zip, inside, new_sid, unique
 
 HERE = Path(__file__).parent
@@ -261,7 +261,7 @@ def create_app(*, token: str | None = None, workspace_root: Path | None = None, 
                 for p in sorted(out.iterdir()):
                     if p.is_file() and not p.name.startswith("."):
                         z.write(p, p.name)
-            job.download, job.download_name = zpath, f"{st.get('category')}-申报文件.zip"
+            job.download, job.download_name = zpath, f"{dict(CATEGORIES).get(st.get('category'), '')}-申报文件.zip"
             job.result = {"files": [p.name for p in sorted(out.iterdir()) if p.is_file() and not p.name.startswith(".")],
                           "warnings": [applicant.hide_paths(w, ws) for w in res.warnings][:20], "pages": res.pages}
             job.messages.append("完成")
@@ -431,7 +431,7 @@ def create_app(*, token: str | None = None, workspace_root: Path | None = None, 
 
     # ------------------------------------------------------------------ errors, access
     async def on_too_large(request: Request, exc: TooLarge):
-        return Response(too_large_message(exc.limit), status_code=413, media_type="text/plain; charset=utf-8")
+        return too_large_response(exc.limit)
 
     async def on_forbidden(request: Request, exc: Forbidden):
         return error_page(request, "页面已过期或来自别的网站（CSRF 校验未通过）：请刷新页面后重试", status=403)

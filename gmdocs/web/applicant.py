@@ -4,6 +4,7 @@ YAML/XLSX), its attachments, the evaluator's files, and the checks run on it —
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import yaml
@@ -100,6 +101,8 @@ def add_attachment(ws: Path, st: dict, saved: Path, name: str) -> None:
         raise GmdocsError(f"上传的 {saved.name} 不是工作簿“附件”表中列出的文件：请按表中的文件名上传，"
                           "或在 Excel 的“附件”表中加上这一行后重新上传工作簿", EXIT_BAD_INPUT)
     st.setdefault("attachments", []).append({"名称": name or saved.stem, "文件": str(saved)})
+    if "附件请" in (st.get("note") or ""):
+        st["note"] = ""
 
 
 def place_referenced(base: Path, saved: list[Path], referenced: list[str], ws: Path) -> None:
@@ -140,6 +143,7 @@ def check(ws: Path, st: dict, cat) -> dict:
         return {"errors": len(items), "warnings": 0, "findings": items, "score": None}
     rep, ev = check_and_score(app, cat, None, read)
     names = set(where.values())
+    years = sk_of(cat, st)["years"] if st.get("source") == "form" else []
     if st.get("source") == "form":
         for sec in form_sections(sk_of(cat, st)):
             names.update(f.name for f in sec.fields)
@@ -148,7 +152,11 @@ def check(ws: Path, st: dict, cat) -> dict:
     items = []
     for f in rep.findings:
         name = _field_for(field_of(f.where.rsplit("/", 1)[-1], path.name, where), f.field, names)
-        items.append({"severity": f.severity, "code": f.code, "message": hide_paths(f.message, ws), "label": f.field,
+        label = f.field
+        m = re.fullmatch(r"year\.(\d+)\.(.+)", name)
+        if m and years and int(m.group(1)) < len(years):
+            label = f"{years[int(m.group(1))]}年{m.group(2)}"          # which year, not only which column
+        items.append({"severity": f.severity, "code": f.code, "message": hide_paths(f.message, ws), "label": label,
                       "where": f.where.replace(str(path.parent) + "/", ""), "field": name})
     return {"errors": len(rep.errors), "warnings": len(rep.warnings), "findings": items,
             "score": {"total": ev.total, "self_total": ev.self_total, "veto": ev.veto}}

@@ -5,7 +5,9 @@ from __future__ import annotations
 import secrets
 
 from starlette.datastructures import Headers
-from starlette.responses import PlainTextResponse
+from html import escape
+
+from starlette.responses import HTMLResponse
 
 MB = 1024 * 1024
 
@@ -14,6 +16,15 @@ class TooLarge(Exception):
     def __init__(self, limit: int) -> None:
         super().__init__(limit)
         self.limit = limit
+
+
+def too_large_response(limit: int) -> HTMLResponse:
+    """The refusal as a page of its own (the request was not read, so the app's templates are not involved)."""
+    body = (f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>上传内容过大</title>'
+            f'<link rel="stylesheet" href="/static/app.css"></head><body><main><h1>未能上传</h1>'
+            f'<div class="msg error" role="alert">{escape(too_large_message(limit))}</div>'
+            f'<p><a href="javascript:history.back()">返回上一页</a></p></main></body></html>')
+    return HTMLResponse(body, status_code=413)
 
 
 def too_large_message(limit: int) -> str:
@@ -32,8 +43,7 @@ class BodyLimit:
             return await self.app(scope, receive, send)
         length = Headers(scope=scope).get("content-length")
         if length and length.isdigit() and int(length) > self.max_bytes:
-            resp = PlainTextResponse(too_large_message(self.max_bytes), status_code=413)
-            return await resp(scope, receive, send)
+            return await too_large_response(self.max_bytes)(scope, receive, send)
         seen = 0
         limit = self.max_bytes
 

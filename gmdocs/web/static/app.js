@@ -29,13 +29,18 @@ function showFindings(data) {
   }
 }
 
+let checkSeq = 0;
 async function runCheck(form) {
+  const mine = ++checkSeq;             // an older answer arriving late must not overwrite a newer one
   const body = new URLSearchParams(new FormData(form));
-  const r = await fetch("/api/check", {method: "POST", body, headers: {"X-CSRF-Token": CSRF()}});
   let data;
-  try { data = await r.json(); } catch (e) { data = {error: `检查失败（${r.status}）`}; }
-  showFindings(data);
+  try {
+    const r = await fetch("/api/check", {method: "POST", body, headers: {"X-CSRF-Token": CSRF()}});
+    try { data = await r.json(); } catch (e) { data = {error: `检查失败（${r.status}）`}; }
+  } catch (e) { data = {error: "无法连接本地服务：gmdocs serve 是否仍在运行？"}; }
+  if (mine === checkSeq) showFindings(data);
 }
+const esc = s => String(s).replace(/[<&>"]/g, c => ({"<": "&lt;", "&": "&amp;", ">": "&gt;", '"': "&quot;"}[c]));
 
 function setupForm() {
   const form = document.getElementById("app-form");
@@ -85,19 +90,19 @@ function setupJob() {
   const poll = async () => {
     const r = await fetch(`/jobs/${id}`);
     const j = await r.json();
-    document.getElementById("job-log").innerHTML = j.messages.map(m => `<li>${m.replace(/[<&]/g, c => c === "<" ? "&lt;" : "&amp;")}</li>`).join("");
+    document.getElementById("job-log").innerHTML = j.messages.map(m => `<li>${esc(m)}</li>`).join("");
     const state = document.getElementById("job-state");
     if (j.state === "done") {
       state.textContent = "已完成";
       document.getElementById("job-done").hidden = false;
-      document.getElementById("job-files").innerHTML = (j.result.files || []).map(f => `<li>${f}</li>`).join("");
+      document.getElementById("job-files").innerHTML = (j.result.files || []).map(f => `<li>${esc(f)}</li>`).join("");
       return;
     }
     if (j.state === "failed") {
       state.textContent = "未能完成";
       const e = document.getElementById("job-error");
       e.hidden = false; e.textContent = j.error;
-      document.getElementById("job-problems").innerHTML = (j.problems || []).map(p => `<li>${p.replace(/[<&]/g, c => c === "<" ? "&lt;" : "&amp;")}</li>`).join("");
+      document.getElementById("job-problems").innerHTML = (j.problems || []).map(p => `<li>${esc(p)}</li>`).join("");
       return;
     }
     state.textContent = j.state === "queued" ? "排队中…" : "处理中（LibreOffice 排版和转换 PDF）…";
