@@ -353,3 +353,31 @@ def test_build_job_reports_progress_and_only_its_session_downloads_it(app):
         z = zipfile.ZipFile(io.BytesIO(c.get(f"/download/{job}").content))
         assert {"申报材料汇编.pdf", "绿色工厂自评价报告.docx", "绿色工厂自评价报告.pdf", "评价说明（内部）.xlsx",
                 "标准查新报告.xlsx"} <= set(z.namelist())
+
+
+def test_serve_stops_on_ctrl_c_and_removes_every_session_folder(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    env = {**os.environ, "TMPDIR": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "cfg")}
+    env.pop("GMDOCS_DATA", None)
+    p = subprocess.Popen([sys.executable, "-m", "gmdocs", "serve", "--port", "0", "--no-open"], cwd=ROOT, env=env,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        line = p.stderr.readline()
+        url = re.search(r"http://\S+", line).group(0)
+        with urllib.request.urlopen(url + "apply", timeout=30) as r:
+            assert r.status == 200
+        assert list(tmp_path.glob("gmdocs-web-*/*"))          # a session folder exists
+        p.send_signal(signal.SIGINT)
+        rc = p.wait(30)
+        rest = p.stderr.read()
+    finally:
+        if p.poll() is None:
+            p.kill()
+    assert rc == 130 and "已中断" in rest and "Traceback" not in rest
+    time.sleep(0.2)
+    assert not list(tmp_path.glob("gmdocs-web-*"))
