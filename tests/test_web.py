@@ -381,3 +381,32 @@ def test_serve_stops_on_ctrl_c_and_removes_every_session_folder(tmp_path):
     assert rc == 130 and "已中断" in rest and "Traceback" not in rest
     time.sleep(0.2)
     assert not list(tmp_path.glob("gmdocs-web-*"))
+
+
+def test_rule_supplement_downloaded_filled_and_uploaded_counts_for_this_session_only(app, tmp_path):
+    from openpyxl import load_workbook
+    with TestClient(app) as c, TestClient(app) as other:
+        tok = token(c)
+        src = EX / "硅铁厂-申报数据.yaml"
+        c.post("/apply/start", data={"csrf": tok, "mode": "upload"}, files={"file": (src.name, src.read_bytes())})
+        def table(page):
+            return page.split('id="indicators"')[1].split("</table>")[0]
+        assert "【用户补充】" not in table(c.get("/apply/result").text)
+        form = tmp_path / "规则补充表.xlsx"
+        form.write_bytes(c.get("/rules/form").content)
+        wb = load_workbook(form)
+        ws = wb.worksheets[0]
+        header = [str(v or "") for v in next(ws.iter_rows(min_row=1, max_row=1, values_only=True))]
+        value_col, gap_col = header.index("数值") + 1, header.index("缺口编号") + 1
+        source_col = next(i for i, h in enumerate(header, 1) if h.startswith("出处"))
+        row = next(r for r in range(2, ws.max_row + 1) if str(ws.cell(r, gap_col).value or "").endswith("/max_points"))
+        ws.cell(row, value_col).value = 5
+        ws.cell(row, source_col).value = "GB/T 36132-2025 原文（用户持有）"
+        wb.save(form)
+        r = c.post("/rules/import", data={"csrf": tok}, files={"file": (form.name, form.read_bytes())})
+        assert r.status_code == 200, r.text[:500]
+        assert "【用户补充】" in table(r.text)
+        # another session's catalogue is not touched
+        tok2 = token(other)
+        other.post("/apply/start", data={"csrf": tok2, "mode": "upload"}, files={"file": (src.name, src.read_bytes())})
+        assert "【用户补充】" not in table(other.get("/apply/result").text)

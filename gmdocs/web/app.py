@@ -68,6 +68,10 @@ def create_app(*, token: str | None = None, workspace_root: Path | None = None, 
             stamp = max(p.stat().st_mtime_ns for p in own.iterdir())
             key = (str(own), stamp)
             if key not in cats:
+                for old in [k for k in cats if isinstance(k, tuple) and k[0] == key[0]]:
+                    del cats[old]                       # this session's earlier rules
+                while sum(isinstance(k, tuple) for k in cats) >= 16:
+                    del cats[next(k for k in cats if isinstance(k, tuple))]     # the oldest session's
                 cats[key] = load_catalogue(data_dir=own)
             return cats[key]
         if "shared" not in cats:
