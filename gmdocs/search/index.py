@@ -50,18 +50,45 @@ def _data_files(root: Path, data_dir: Path | None) -> list[tuple[str, str]]:
 
 
 def content_hash(root: Path | None = None, data_dir: Path | None = None) -> str:
+    """SHA-256 over the contents of every file the index depends on. A cold search would read them all on
+    every start; instead the digest is remembered under a fingerprint of their names, sizes and
+    modification times (nanoseconds) — any edit changes the fingerprint and the contents are hashed again."""
     from .. import __version__
     root = root or default_root()
-    h = hashlib.sha256(f"gmdocs-index {INDEX_FORMAT} {__version__}\n".encode())
     from .lexicon import SYNONYMS_FILE
     here = Path(__file__).parent
     shaping = [(f"search:{f}", here / f) for f in ("documents.py", "store.py", "lexicon.py")]
-    for name, path in [("search:synonyms.yaml", SYNONYMS_FILE), *shaping, *_data_files(root, data_dir)]:
+    files = [("search:synonyms.yaml", SYNONYMS_FILE), *shaping, *_data_files(root, data_dir)]
+    head = f"gmdocs-index {INDEX_FORMAT} {__version__}\n"
+    fp = hashlib.sha256(head.encode())
+    for name, path in files:
+        st = os.stat(path)
+        fp.update(f"{name}\0{st.st_size}\0{st.st_mtime_ns}\0".encode("utf-8"))
+    stamp = cache_dir() / f"stamp-{fp.hexdigest()[:32]}"
+    try:
+        known = stamp.read_text(encoding="ascii").strip()
+        if len(known) == 64:
+            return known
+    except (OSError, UnicodeDecodeError):
+        pass
+    h = hashlib.sha256(head.encode())
+    for name, path in files:
         h.update(name.encode("utf-8") + b"\0")
         with open(path, "rb") as f:
             h.update(f.read())
         h.update(b"\0")
-    return h.hexdigest()
+    digest = h.hexdigest()
+    try:                                   # remembered for the next start; a read-only cache just hashes again
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        tmp = stamp.with_name(f"{stamp.name}.tmp-{os.getpid()}")
+        tmp.write_text(digest, encoding="ascii")
+        os.replace(tmp, stamp)
+        for old in stamp.parent.glob("stamp-*"):
+            if old != stamp and ".tmp-" not in old.name and time.time() - old.stat().st_mtime > 7 * 86400:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass
+    return digest
 
 
 def _build(target: Path, root: Path, data_dir: Path | None) -> None:
