@@ -133,3 +133,14 @@ def test_search_path_does_not_import_docx_or_pdf(env):
     # The first call builds the index (needs yaml); later calls do not even load the catalogue.
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=full, capture_output=True, text=True)
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_index_read_from_json_when_the_fast_copy_is_missing_or_broken(cli, env):
+    first = as_json(cli("search", "硅铁", "--json", env=env))["results"]
+    assert first
+    (index,) = [d for d in Path(env["GMDOCS_CACHE"]).iterdir() if d.name.startswith("index-")]
+    fast = next(index.glob("catalogue.*.marshal"))
+    fast.write_bytes(b"\x00garbage")                   # e.g. written by another Python version, or damaged
+    assert as_json(cli("search", "硅铁", "--json", env=env))["results"] == first
+    fast.unlink()
+    assert as_json(cli("search", "硅铁", "--json", env=env))["results"] == first

@@ -14,7 +14,6 @@ half-written one.
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import time
@@ -23,7 +22,7 @@ from pathlib import Path
 from ..errors import EXIT_BAD_INPUT, GmdocsError
 from ..paths import cache_dir, default_root, user_data_dir
 
-INDEX_FORMAT = "4"          # bump when the documents, the prepared text or the word table format change
+INDEX_FORMAT = "5"          # bump when the documents, the prepared text or the word table format change
 INDEX_FILE = "catalogue.json"
 LOCK_TIMEOUT_S = 120
 
@@ -60,17 +59,20 @@ def content_hash(root: Path | None = None, data_dir: Path | None = None) -> str:
     shaping = [(f"search:{f}", here / f) for f in ("documents.py", "store.py", "lexicon.py")]
     files = [("search:synonyms.yaml", SYNONYMS_FILE), *shaping, *_data_files(root, data_dir)]
     head = f"gmdocs-index {INDEX_FORMAT} {__version__}\n"
-    fp = hashlib.sha256(head.encode())
+    parts = [head]
     for name, path in files:
         st = os.stat(path)
-        fp.update(f"{name}\0{st.st_size}\0{st.st_mtime_ns}\0".encode("utf-8"))
-    stamp = cache_dir() / f"stamp-{fp.hexdigest()[:32]}"
+        parts.append(f"{name}\0{st.st_size}\0{st.st_mtime_ns}\0")
+    import zlib                            # not hashlib: loading OpenSSL costs a cold search 4-5 ms
+    raw = "".join(parts).encode("utf-8")
+    stamp = cache_dir() / f"stamp-{zlib.crc32(raw):08x}{zlib.adler32(raw):08x}"
     try:
         known = stamp.read_text(encoding="ascii").strip()
         if len(known) == 64:
             return known
     except (OSError, UnicodeDecodeError):
         pass
+    import hashlib
     h = hashlib.sha256(head.encode())
     for name, path in files:
         h.update(name.encode("utf-8") + b"\0")
@@ -106,6 +108,8 @@ def _build(target: Path, root: Path, data_dir: Path | None) -> None:
         shutil.rmtree(tmp)
     tmp.mkdir(parents=True)
     (tmp / INDEX_FILE).write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    import marshal
+    (tmp / fast_name()).write_bytes(marshal.dumps(data))      # the same, read in half the time of JSON
     os.replace(tmp, target)
 
 
@@ -148,7 +152,14 @@ def ensure_index(data_dir: str | os.PathLike | None = None, force: bool = False,
     return target, True
 
 
+def fast_name() -> str:
+    """The index in marshal format for this interpreter (marshal's format is tied to the Python version)."""
+    import sys
+    return f"catalogue.{sys.implementation.cache_tag}.marshal"
+
+
 def open_index(path: Path):
-    """The prepared documents of an index folder (a store.Store)."""
+    """The prepared documents of an index folder (a store.Store): the marshal copy when this Python wrote one,
+    else the JSON."""
     from .store import Store
-    return Store.load(Path(path) / INDEX_FILE)
+    return Store.load(Path(path) / INDEX_FILE, Path(path) / fast_name())

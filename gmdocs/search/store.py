@@ -7,7 +7,6 @@ between two Chinese characters removed, so 绿色制造 制造企业绿色供应
 from __future__ import annotations
 
 import functools
-import json
 import re
 from pathlib import Path
 
@@ -55,8 +54,17 @@ class Store:
         self.by_id = {d["id"]: d for d in docs}
 
     @classmethod
-    def load(cls, path: Path) -> Store:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    def load(cls, path: Path, fast: Path | None = None) -> Store:
+        data = None
+        if fast is not None:
+            import marshal
+            try:
+                data = marshal.loads(Path(fast).read_bytes())
+            except (OSError, ValueError, EOFError, TypeError):
+                data = None                  # absent (another Python built the index) or unreadable: the JSON
+        if not isinstance(data, dict) or "docs" not in data:
+            import json
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
         return cls(data["docs"], data["lexicon"], data.get("format", ""))
 
     def doc_count(self) -> int:
