@@ -273,6 +273,11 @@ def test_province_batch_preview_and_download(app):
         assert "北辰硅铁合金有限公司" in r.text
         x = c.get("/province/report")
         assert x.status_code == 200 and x.content[:2] == b"PK"
+        from openpyxl import load_workbook
+        wb = load_workbook(io.BytesIO(x.content), read_only=True)
+        cells = [str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row if v]
+        assert any("硅铁厂-申报数据.xlsx" in v for v in cells)             # the names the user uploaded …
+        assert not [v for v in cells if "/tmp/" in v or "申报数据/" in v]   # … not the server's folders
 
 
 def test_evaluator_ledger_caps(app, tmp_path):

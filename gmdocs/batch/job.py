@@ -48,7 +48,10 @@ def first_year(files: list[Path]) -> int | None:
 def run_job(paths: list[str | Path], output: str | Path, cat, year: int | None = None, jobs: int = 2,
             data_dir: str | None = None, force: bool = False, keep_rows: bool = False,
             progress: Callable[[int, int], None] = lambda done, total: None,
-            started: Callable[[int], None] = lambda total: None) -> JobResult:
+            started: Callable[[int], None] = lambda total: None, shown_from: str | Path | None = None) -> JobResult:
+    """Check and score every application under `paths` and write the 推荐汇总表 workbook `output`.
+    `shown_from`: a folder whose path is left out of the file names and messages in the workbook (the web
+    page's session folder: the user knows the files by the names they uploaded)."""
     out = Path(output)
     if out.exists() and not force:
         raise GmdocsError(f"输出文件已存在：{out}（如需覆盖请加 --force）", EXIT_BAD_INPUT)
@@ -60,8 +63,22 @@ def run_job(paths: list[str | Path], output: str | Path, cat, year: int | None =
     rows: list[dict] = []
     state: dict = {}
 
+    prefixes = sorted({str(Path(shown_from)) + "/", str(Path(shown_from).resolve()) + "/"}, key=len, reverse=True) \
+        if shown_from is not None else []
+
+    def shown(text):
+        if not isinstance(text, str):
+            return text
+        for pre in prefixes:
+            text = text.replace(pre, "")
+        return text
+
     def keep(results):
         for r in results:
+            if prefixes:
+                r.file, r.error = shown(r.file), shown(r.error)
+                r.values = {k: shown(v) for k, v in r.values.items()}
+                r.findings = [{k: shown(v) for k, v in f.items()} for f in r.findings]
             light.append(AppResult(file=r.file, ok=r.ok, error=r.error, category=r.category, year=r.year,
                                    errors=r.errors, warnings=r.warnings, info=r.info))
             if keep_rows:

@@ -407,7 +407,8 @@ def create_app(*, token: str | None = None, workspace_root: Path | None = None, 
             year = int(form["year"]) if form.get("year") else None
             from ..batch.job import run_job
             out = folder / "推荐汇总表.xlsx"
-            res = await run_in_threadpool(lambda: run_job([folder / "申报数据"], out, cat, year, jobs=1, keep_rows=True))
+            res = await run_in_threadpool(lambda: run_job([folder / "申报数据"], out, cat, year, jobs=1, keep_rows=True,
+                                                          shown_from=folder / "申报数据"))
         except GmdocsError as err:
             return error_page(request, err.message, err.problems)
         st = applicant.load_state(ws)
