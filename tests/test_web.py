@@ -98,6 +98,10 @@ def test_pages_answer_in_chinese(app):
         assert c.get("/static/app.js").status_code == 200
         r = c.get("/search", params={"q": "绿色工厂评价通则"})
         assert "GB/T 36132" in r.text and "共" in r.text
+        first = re.findall(r'class="hit-title">([^<]+)<', r.text)
+        assert first[0].startswith("GB/T 36132") and len(first) == 20 and "显示更多" in r.text
+        more = re.findall(r'class="hit-title">([^<]+)<', c.get("/search", params={"q": "绿色工厂评价通则", "limit": "40"}).text)
+        assert more[:20] == first and len(more) > 20
 
 
 def test_a_post_without_the_session_token_is_refused(app):
@@ -122,6 +126,9 @@ def test_live_check_puts_a_wrong_uscc_next_to_its_field_and_clears_it_when_fixed
         assert bad and "校验码" in bad[0]["message"] and bad[0]["severity"] == "error"
         missing = {f["field"] for f in got["findings"] if "必填项未填写" in f["message"]}
         assert {"info.通讯地址", "info.法定代表人", "year.0.工业增加值"} <= missing     # the missing fields, each named
+        gate = [f for f in got["findings"] if f["field"] == "gate.M1.结论"]
+        assert gate and "M1" in gate[0]["message"]                   # a missing 基本要求 row at its own row
+        assert any(f["label"] == "2023年工业增加值" for f in got["findings"])   # which year, not only the column
         got = c.post("/api/check", data={"csrf": tok, "info.名称": "测试厂", "info.统一社会信用代码": RIGHT_USCC}).json()
         assert not [f for f in got["findings"] if f["field"] == "info.统一社会信用代码"]
         # what was typed is kept: the form comes back with it

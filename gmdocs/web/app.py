@@ -324,15 +324,19 @@ def create_app(*, token: str | None = None, workspace_root: Path | None = None, 
     async def search_page(request: Request):
         q = (request.query_params.get("q") or "").strip()
         kind = request.query_params.get("type") or None
+        try:
+            limit = min(max(int(request.query_params.get("limit") or 20), 1), 500)
+        except ValueError:
+            limit = 20
         hits, err = None, ""
         if q:
             from ..search import search
             try:
                 hits = await run_in_threadpool(search, q, kind if kind in ("standard", "indicator", "benchmark", "policy")
-                                               else None, None, None, 20, data_dir)
+                                               else None, None, None, limit, data_dir)
             except GmdocsError as e:
                 err = e.message
-        return page(request, "search.html", q=q, kind=kind or "", hits=hits, err=err)
+        return page(request, "search.html", q=q, kind=kind or "", hits=hits, err=err, limit=limit)
 
     # ------------------------------------------------------------------ 评价机构
     async def evaluator_page(request: Request):

@@ -151,7 +151,7 @@ def check(ws: Path, st: dict, cat) -> dict:
                 names.update(f.name for row in sec.table.rows for f in row)
     items = []
     for f in rep.findings:
-        name = _field_for(field_of(f.where.rsplit("/", 1)[-1], path.name, where), f.field, names)
+        name = _field_for(field_of(f.where.rsplit("/", 1)[-1], path.name, where), f.field, names, f.message)
         label = f.field
         m = re.fullmatch(r"year\.(\d+)\.(.+)", name)
         if m and years and int(m.group(1)) < len(years):
@@ -169,13 +169,20 @@ def hide_paths(text: str, ws: Path) -> str:
     return text
 
 
-def _field_for(at_line: str, label: str, names: set[str]) -> str:
+def _field_for(at_line: str, label: str, names: set[str], message: str = "") -> str:
     """The form field of a finding: the one on its line, unless the finding names another field (a missing
     field has no line of its own: the reader points at its section or row) — then that field, looked for in
     the same row first, then in the same section."""
     want = (label or "").split("/")[-1]
     if not want or at_line.endswith("." + want):
         return at_line
+    if want in ("基本要求", "指标") and message:
+        # "未填写基本要求 M1：…", "指标 能源低碳化-取水强度 …": the row named in the message
+        prefix = "gate" if want == "基本要求" else "ind"
+        for n in sorted((n for n in names if n.startswith(prefix + ".") and n.endswith(".结论")), key=len, reverse=True):
+            ident = n[len(prefix) + 1:-len(".结论")]
+            if re.search(rf"(?<![\w-]){re.escape(ident)}(?![\w-])", message):
+                return n
     row, section = at_line.rsplit(".", 1)[0] if at_line else "", at_line.split(".")[0] if at_line else ""
     for scope in (row, section, ""):
         found = [n for n in names if n.rsplit(".", 1)[-1] == want and (not scope or n.startswith(scope + "."))]
