@@ -56,8 +56,8 @@ def create_app(*, token: str | None = None, workspace_root: Path | None = None, 
     --data-dir); a session's own imported rules sit in its folder."""
     from jinja2 import Environment, FileSystemLoader
     templates = Jinja2Templates(env=Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=True))
-    workspaces = Workspaces(workspace_root, idle_seconds)
     jobs = Jobs()
+    workspaces = Workspaces(workspace_root, idle_seconds, on_remove=jobs.forget)
     cats: dict = {}
 
     def catalogue(ws: Path | None = None):

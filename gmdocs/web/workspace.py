@@ -42,7 +42,9 @@ def clean_name(name: str, default: str = "上传文件") -> str:
 
 
 class Workspaces:
-    def __init__(self, root: Path | None = None, idle_seconds: float = 2 * 3600) -> None:
+    def __init__(self, root: Path | None = None, idle_seconds: float = 2 * 3600,
+                 on_remove=lambda sid: None) -> None:
+        self.on_remove = on_remove            # told of every session removed (its jobs are forgotten too)
         self.root = Path(root) if root else Path(tempfile.mkdtemp(prefix="gmdocs-web-"))
         self.root.mkdir(parents=True, exist_ok=True)
         self.idle_seconds = idle_seconds
@@ -79,6 +81,7 @@ class Workspaces:
                 del self._seen[sid]
         for sid in gone:
             shutil.rmtree(self.root / sid, ignore_errors=True)
+            self.on_remove(sid)
         return gone
 
     def close(self) -> None:
