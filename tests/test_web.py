@@ -422,3 +422,22 @@ def test_rule_supplement_downloaded_filled_and_uploaded_counts_for_this_session_
         tok2 = token(other)
         other.post("/apply/start", data={"csrf": tok2, "mode": "upload"}, files={"file": (src.name, src.read_bytes())})
         assert "【用户补充】" not in table(other.get("/apply/result").text)
+
+
+@pytest.mark.parametrize("url,data,files,says", [
+    ("/apply/start", {"mode": "form", "category": "foo", "year": "2026"}, None, "类别应为"),
+    ("/apply/start", {"mode": "form", "category": "factory", "year": "abc"}, None, "四位数字的年份"),
+    ("/apply/start", {"mode": "upload"}, {"file": ("a.yaml", b"\xff\xfe[[[")}, "不是 UTF-8 编码"),
+    ("/apply/start", {"mode": "upload"}, {"file": ("a.yaml", "类别: [\n".encode())}, "第 2 行"),
+    ("/apply/start", {"mode": "upload"}, {"file": ("a.xlsx", b"not a zip")}, "a.xlsx"),
+    ("/apply/attachment", {}, {"file": ("a.pdf", b"%PDF-broken")}, "已损坏"),
+    ("/evaluator/upload", {"year": "abc"}, {"ledger": ("l.yaml", "项目: []\n".encode())}, "四位数字的年份"),
+    ("/province/run", {"year": "abc"}, {"files": ("a.yaml", "类别: 绿色工厂\n".encode())}, "四位数字的年份"),
+])
+def test_bad_input_gets_a_chinese_page_without_server_paths(tmp_path, url, data, files, says):
+    app = create_app(workspace_root=tmp_path / "ws")
+    with TestClient(app, raise_server_exceptions=False) as c:
+        tok = token(c)
+        r = c.post(url, data={"csrf": tok, **data}, files=files)
+        assert r.status_code == 400 and says in r.text, r.text[-800:]
+        assert str(tmp_path) not in r.text and "Traceback" not in r.text

@@ -89,7 +89,21 @@ def create_app(*, token: str | None = None, workspace_root: Path | None = None, 
         return templates.TemplateResponse(request, name, ctx, status_code=status)
 
     def error_page(request: Request, message: str, problems=(), status: int = 400) -> Response:
-        return page(request, "error.html", status, message=message, problems=[str(p) for p in problems])
+        sid = request.session.get("sid")
+        ws = workspaces.root / sid if sid else None
+
+        def shown(text):                      # the user knows the files by the names they uploaded
+            return applicant.hide_paths(str(text), ws) if ws is not None else str(text)
+        return page(request, "error.html", status, message=shown(message), problems=[shown(p) for p in problems])
+
+    def year_of(form, field: str = "year") -> int | None:
+        """The 年度 a form sent (empty: None); a Chinese error for anything but a year."""
+        text = str(form.get(field) or "").strip()
+        if not text:
+            return None
+        if not text.isdigit() or not 1900 < int(text) < 2200:
+            raise GmdocsError(f"推荐年度应为四位数字的年份（如 2026），收到：{text}")
+        return int(text)
 
     async def form_of(request: Request):
         form = await request.form(max_files=200, max_fields=5000, max_part_size=2 * MB)
@@ -127,10 +141,6 @@ def create_app(*, token: str | None = None, workspace_root: Path | None = None, 
         form = await form_of(request)
         ws = session_ws(request)
         cat = catalogue(ws)
-        try:
-            year = int(form.get("year") or 0)
-        except ValueError:
-            year = 0
         if form.get("mode") == "upload":
             try:
                 saved = await save_uploads(request, form, "file", ws / "uploads", (".yaml", ".yml", ".xlsx"))
@@ -145,7 +155,13 @@ def create_app(*, token: str | None = None, workspace_root: Path | None = None, 
                 return error_page(request, err.message, err.problems)
             return RedirectResponse("/apply/form", 303)
         try:
-            await run_in_threadpool(applicant.start, ws, cat, str(form.get("category")), year)
+            category = str(form.get("category") or "")
+            if category not in dict(CATEGORIES):
+                raise GmdocsError(f"类别应为 {'、'.join(v for _, v in CATEGORIES)} 之一，收到：{category or '（空）'}")
+            year = year_of(form)
+            if year is None:
+                raise GmdocsError("请选择推荐年度")
+            await run_in_threadpool(applicant.start, ws, cat, category, year)
         except GmdocsError as err:
             return error_page(request, err.message, err.problems)
         return RedirectResponse("/apply/form", 303)
@@ -357,12 +373,9 @@ def create_app(*, token: str | None = None, workspace_root: Path | None = None, 
             record = await save_uploads(request, form, "engagement", folder, (".yaml", ".yml"))
             ledger = await save_uploads(request, form, "ledger", folder, (".yaml", ".yml", ".xlsx"))
             if firm:
-                import yaml
+                from ..catalogue.yamlsrc import read_yaml
                 from ..documents.build import load_evaluator
-                try:
-                    listed = yaml.safe_load(firm[0].read_text(encoding="utf-8")) or {}
-                except (yaml.YAMLError, UnicodeDecodeError):
-                    listed = {}
+                listed = read_yaml(firm[0], firm[0].name)[0] or {}     # its problems: said by load_evaluator
                 refs = [str(q.get("文件")) for q in (listed.get("资质材料") or []) if isinstance(q, dict) and q.get("文件")] \
                     if isinstance(listed, dict) else []
                 applicant.place_referenced(folder, quals, refs, ws)
@@ -375,7 +388,7 @@ def create_app(*, token: str | None = None, workspace_root: Path | None = None, 
             if ledger:
                 from ..ledger import count_caps, read_ledger
                 projects = await run_in_threadpool(read_ledger, ledger[0])
-                year = int(form.get("year") or max(cat.campaigns))
+                year = year_of(form) or max(cat.campaigns)
                 caps = count_caps(projects, cat, year)
                 st["caps"] = {"year": year, "file": ledger[0].name, "rows": [
                     {"label": c.label, "count": c.count, "limit": c.limit, "state": c.state, "rule": c.rule,
@@ -408,7 +421,7 @@ def create_app(*, token: str | None = None, workspace_root: Path | None = None, 
                     shutil.move(str(p), target)
             if not (folder / "申报数据").is_dir():
                 return error_page(request, "请选择申报数据文件（.yaml/.xlsx）或装有它们的 zip")
-            year = int(form["year"]) if form.get("year") else None
+            year = year_of(form)
             from ..batch.job import run_job
             out = folder / "推荐汇总表.xlsx"
             res = await run_in_threadpool(lambda: run_job([folder / "申报数据"], out, cat, year, jobs=1, keep_rows=True,

@@ -7,8 +7,6 @@ import json
 import re
 from pathlib import Path
 
-import yaml
-
 from ..application.blank import skeleton
 from ..application.formdata import data_from_form, field_of, form_sections, yaml_with_lines
 from ..application.read import load_application
@@ -43,10 +41,10 @@ def start(ws: Path, cat, category: str, year: int) -> dict:
 
 def from_yaml_upload(ws: Path, cat, path: Path) -> dict:
     """An uploaded YAML becomes the form's content (its category and year choose the form)."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise GmdocsError(f"无法读取上传的 YAML 文件 {path.name}：{exc}", EXIT_BAD_INPUT) from exc
+    from ..catalogue.yamlsrc import read_yaml
+    data, problems = read_yaml(path, path.name)         # the CLI's reader: Chinese errors with the line
+    if problems:
+        raise GmdocsError(f"无法读取上传的 YAML 文件 {path.name}：", EXIT_BAD_INPUT, problems)
     if not isinstance(data, dict):
         raise GmdocsError(f"上传的 YAML 文件 {path.name} 不是申报数据（应以“类别:”“年度:”等项目开头）", EXIT_BAD_INPUT)
     category = LABEL_TO_CATEGORY.get(str(data.get("类别", "")).strip())
