@@ -66,14 +66,19 @@ _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 from whoosh.analysis import Token, Tokenizer
 
 
-class RjiebaTokenizer(Tokenizer):
-    """rjieba search-mode segments; non-CJK tokens split into lower-cased letter runs and digit runs."""
+from gmdocs.search.analyzer import tokens
+
+
+class _PiecesTokenizer(Tokenizer):
+    """A Whoosh tokenizer over (text, start, end) pieces; subclasses say how a value is cut."""
     def __eq__(self, other):
-        return isinstance(other, RjiebaTokenizer)
+        return type(other) is type(self)
+
+    def pieces(self, value):
+        raise NotImplementedError
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
                  start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
-        import rjieba
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         if not tokenize:
             t.original = t.text = value
@@ -84,79 +89,46 @@ class RjiebaTokenizer(Tokenizer):
                 t.startchar, t.endchar = start_char, start_char + len(value)
             yield t
             return
-        pos = start_pos
+        for pos, (text, s, e) in enumerate(self.pieces(value)):
+            t.text = text
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = text
+            if positions:
+                t.pos = start_pos + pos
+            if chars:
+                t.startchar, t.endchar = start_char + s, start_char + e
+            yield t
+
+
+class RjiebaTokenizer(_PiecesTokenizer):
+    """rjieba search-mode segments; non-CJK tokens split into lower-cased letter runs and digit runs."""
+    def pieces(self, value):
+        import rjieba
         for w, s, e in rjieba.tokenize(value, "search"):
             if _HAN.match(w):
-                parts = [(w, s, e)]
+                yield w, s, e
             else:
-                parts = [(m.group(0).lower(), s + m.start(), s + m.end()) for m in _ALNUM.finditer(w)]
-            for text, ps, pe in parts:
-                t.text = text
-                t.boost = 1.0
-                t.stopped = False
-                if keeporiginal:
-                    t.original = text
-                if positions:
-                    t.pos = pos
-                if chars:
-                    t.startchar, t.endchar = start_char + ps, start_char + pe
-                pos += 1
-                yield t
+                for m in _ALNUM.finditer(w):
+                    yield m.group(0).lower(), s + m.start(), s + m.end()
 
 
-
-
-# ---- Whoosh helpers: the bigram analyzer and phrase queries gmdocs used before its own matcher (not in the package)
-from gmdocs.search.analyzer import tokens  # noqa: E402
-
-
-def _tokenizer_class():
-    from whoosh.analysis import Token, Tokenizer
-
-    class BigramTokenizer(Tokenizer):
-        def __eq__(self, other):
-            return isinstance(other, BigramTokenizer)
-
-        def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-                     start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
-            t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-            if not tokenize:
-                t.original = t.text = value
-                t.boost = 1.0
-                if positions:
-                    t.pos = start_pos
-                if chars:
-                    t.startchar, t.endchar = start_char, start_char + len(value)
-                yield t
-                return
-            for pos, (text, s, e) in enumerate(tokens(value)):
-                t.text = text
-                t.boost = 1.0
-                if keeporiginal:
-                    t.original = text
-                t.stopped = False
-                if positions:
-                    t.pos = start_pos + pos
-                if chars:
-                    t.startchar, t.endchar = start_char + s, start_char + e
-                yield t
-
-    BigramTokenizer.__module__ = __name__
-    BigramTokenizer.__qualname__ = "BigramTokenizer"
-    return BigramTokenizer
-
-
-def __getattr__(name):
-    if name == "BigramTokenizer":
-        cls = _tokenizer_class()
-        globals()["BigramTokenizer"] = cls      # pickled schemas refer to gmdocs.search.analyzer.BigramTokenizer
-        return cls
-    raise AttributeError(name)
+class BigramTokenizer(_PiecesTokenizer):
+    """gmdocs' CJK bigrams (the analyzer gmdocs searched with before it dropped Whoosh)."""
+    def pieces(self, value):
+        return tokens(value)
 
 
 def BigramAnalyzer():
-    cls = globals().get("BigramTokenizer") or __getattr__("BigramTokenizer")
-    return cls()
+    return BigramTokenizer()
+
+
+def whoosh_doc(doc, schema):
+    """A gmdocs search document as Whoosh takes it: only the schema's fields, lists (years) as text."""
+    names = set(schema.names())
+    return {k: (" ".join(map(str, v)) if isinstance(v, list) and k != "ref" else v)
+            for k, v in doc.items() if k in names}
 
 
 def _text_query(term: str):
@@ -244,7 +216,7 @@ WARN_SNIPPET = textwrap.dedent("""\
     ix = index.create_in(d, cmp_helpers.schema(name), indexname="catalogue")
     w = ix.writer()
     for doc in docs:
-        w.add_document(**doc)
+        w.add_document(**whoosh_doc(doc, ix.schema))
     w.commit()
     ix = index.open_dir(d, indexname="catalogue")
     with ix.searcher() as s:
@@ -287,7 +259,7 @@ def worker(args) -> None:
         ix = index.create_in(str(d), H.schema(name), indexname=INDEXNAME)
         w = ix.writer()
         for doc in docs:
-            w.add_document(**doc)
+            w.add_document(**H.whoosh_doc(doc, ix.schema))
         w.commit()
         builds.append(time.perf_counter() - t0)
         if i:
