@@ -30,7 +30,12 @@ def _fail(err: GmdocsError) -> None:
     sys.exit(err.exit_code)
 
 
+_SIGNALLED: list[int] = []      # signals received while a command ran (a C extension may turn the
+                                # KeyboardInterrupt into another error, e.g. ImportError during an import)
+
+
 def _raise_interrupt(signum, frame):
+    _SIGNALLED.append(signum)
     raise KeyboardInterrupt
 
 
@@ -62,8 +67,11 @@ class _Signals:
         if not _AT_FORK and hasattr(os, "register_at_fork"):
             os.register_at_fork(after_in_child=_default_in_child)
             _AT_FORK.append(True)
+        _SIGNALLED.clear()
         if signal.getsignal(signal.SIGINT) is not None:
             self.old[signal.SIGINT] = signal.getsignal(signal.SIGINT)     # put back after ignore()
+            if self.old[signal.SIGINT] is signal.default_int_handler:
+                signal.signal(signal.SIGINT, _raise_interrupt)            # Ctrl-C as before, and remembered
         for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)):
             if s is None:
                 continue
@@ -112,12 +120,19 @@ def _interrupted() -> None:
 
 
 def _during_interrupt(exc: BaseException) -> bool:
-    seen = set()
-    while exc is not None and id(exc) not in seen:
-        if isinstance(exc, KeyboardInterrupt):
+    """Whether `exc` came of Ctrl-C/SIGTERM: a KeyboardInterrupt in its cause or context chain (an extension
+    module whose initialisation was interrupted raises ImportError from it), or a signal seen meanwhile."""
+    if _SIGNALLED:
+        return True
+    todo, seen = [exc], set()
+    while todo:
+        e = todo.pop()
+        if e is None or id(e) in seen:
+            continue
+        if isinstance(e, KeyboardInterrupt):
             return True
-        seen.add(id(exc))
-        exc = exc.__context__
+        seen.add(id(e))
+        todo += [e.__cause__, e.__context__]
     return False
 
 
@@ -140,6 +155,10 @@ def handles_errors(fn):
                     _interrupted()
                 from .fsutil import os_error
                 _fail(os_error(exc, action="访问"))
+            except Exception as exc:
+                if _during_interrupt(exc):         # e.g. Ctrl-C while matplotlib's C part was being imported
+                    _interrupted()
+                raise
     return wrapper
 
 

@@ -466,6 +466,45 @@ def test_sigterm_during_a_build_cleans_up_like_ctrl_c(tmp_path, when, converter)
     assert not _processes_mentioning(f"gmdocs-{p.pid}-"), "no UNO worker left from that build"
 
 
+def _interrupted_inside_an_extension():
+    """What CPython does when Ctrl-C/SIGTERM lands while a C extension initialises (matplotlib's ft2font in
+    CI): the KeyboardInterrupt becomes the cause of an ImportError."""
+    try:
+        raise KeyboardInterrupt
+    except KeyboardInterrupt as ki:
+        raise ImportError("initialization failed") from ki
+
+
+def _signal_then_other_error():
+    """A signal whose KeyboardInterrupt a library swallowed, and then failed in its own way."""
+    try:
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(1)
+    except KeyboardInterrupt:
+        pass
+    raise RuntimeError("a library's own error after the interruption")
+
+
+@pytest.mark.parametrize("body", [_interrupted_inside_an_extension, _signal_then_other_error])
+def test_an_interruption_that_surfaces_as_another_error_still_ends_with_130(body, capsys):
+    from gmdocs.cli import handles_errors
+    before = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    with pytest.raises(SystemExit) as ex:
+        handles_errors(body)()
+    err = capsys.readouterr().err
+    assert ex.value.code == 130 and "已中断。" in err and "Traceback" not in err
+    assert {s: signal.getsignal(s) for s in before} == before      # the caller's handlers are back
+
+
+def test_an_ordinary_bug_is_not_taken_for_an_interruption():
+    from gmdocs.cli import handles_errors
+
+    def bug():
+        raise ImportError("a real import problem")
+    with pytest.raises(ImportError):
+        handles_errors(bug)()
+
+
 # ---------------------------------------------------------------- property: all or nothing
 NAMES = ["报告.docx", "评价结果.json", "查新.xlsx", "报告.pdf"]
 OBSOLETE = ["汇编.pdf"]
