@@ -478,6 +478,12 @@ def test_evidence_index_page_ranges_match_the_package(cli, tmp_path):
     assert set(found) == set(listed)
     for name, pages in listed.items():
         assert pages.split("—")[0] == found[name], (name, pages, found[name])
+    # nothing of the tool on any page of what is handed in, attachments included; the PDF's properties
+    # name the applicant and the evaluator
+    text = "".join(pg.extract_text() or "" for pg in pkg.pages)
+    assert "营业执照" in text and not TOOL_WORDS.search(text), TOOL_WORDS.search(text)
+    assert pkg.metadata.title == "（示例）北辰硅铁合金有限公司 申报材料汇编"
+    assert pkg.metadata.author == "（示例）华诚绿色制造评价中心有限公司"
 
 
 def test_chapters_are_numbered_from_the_section_map_without_gaps(cli, tmp_path):

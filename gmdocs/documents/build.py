@@ -562,7 +562,9 @@ def build(path: str | Path, out_dir: str | Path, cat: Catalogue, year: int | Non
                 stamp_draft(report_pdf, mark)
             parts = [Part(title, report_pdf)] + [Part(name, path, True) for name, path in att_parts]
             progress(f"合并申报材料（{len(parts)} 份）…")
-            summary = package(parts, toc_maker, stage / PACKAGE_NAME)
+            summary = package(parts, toc_maker, stage / PACKAGE_NAME,
+                              {"title": f"{app.name} 申报材料汇编", "author": author, "subject": title,
+                               "created": today.strftime("D:%Y%m%d000000+08'00'")})
             if mark is not None:
                 stamp_draft(stage / PACKAGE_NAME, mark)
             result.pages = summary["pages"]

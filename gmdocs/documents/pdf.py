@@ -305,9 +305,10 @@ def toc_entries(parts: list[Part], counts: list[int], toc_pages: int = 1) -> tup
     return starts, [(p.title, st - toc_pages, p.attachment) for p, st in zip(parts, starts)]
 
 
-def package(parts: list[Part], toc_pdf_maker, out: Path) -> dict:
+def package(parts: list[Part], toc_pdf_maker, out: Path, info: dict[str, str] | None = None) -> dict:
     """Merge documents and attachments behind a 目录 page. `toc_pdf_maker(entries) -> Path` renders the
-    目录 page(s) for [(title, first_page, is_attachment)]. Returns a summary (pages, bookmarks).
+    目录 page(s) for [(title, first_page, is_attachment)]. Returns a summary (pages, bookmarks). `info` gives
+    the document properties a PDF reader shows (title, author, subject; the date is the creation date).
 
     Attachment pages are made A4 portrait and numbered "— N —" at the bottom, continuing the report's
     page numbers (the page labels); the report's pages keep their own footer, the 目录 has none."""
@@ -344,6 +345,9 @@ def package(parts: list[Part], toc_pdf_maker, out: Path) -> dict:
     writer.set_page_label(0, toc_pages - 1, style="/r")
     writer.set_page_label(toc_pages, total - 1, style="/D", start=1)
     writer.page_mode = "/UseOutlines"
+    if info:
+        keys = {"title": "/Title", "author": "/Author", "subject": "/Subject", "created": "/CreationDate"}
+        writer.add_metadata({keys[k]: v for k, v in info.items()})
     with open(out, "wb") as fh:
         writer.write(fh)
     return {"pages": total, "toc_pages": toc_pages, "starts": starts}
