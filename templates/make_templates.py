@@ -567,6 +567,11 @@ def b_content(doc, f, level):
 
 
 def b_exclusions(doc, f, level):
+    tag(doc, "{%p if conditions %}")
+    para(doc, "{{ conditions_summary }}")
+    loop_table(doc, ["申报条件", "申报情况", "结论"], ["{{ r.text }}", "{{ r.shown }}", "{{ r.result }}"],
+               "conditions", [6.4, 6.6, 2.6])
+    tag(doc, "{%p endif %}")
     para(doc, "{{ exclusions_summary }}")
     tag(doc, "{%p if exclusions %}")
     loop_table(doc, ["编号", "不得申报的情形（近三年）", "声明"], ["{{ r.id }}", "{{ r.text }}", "{{ r.answer }}"],

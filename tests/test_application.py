@@ -196,12 +196,46 @@ def test_park_conditions(cli, tmp_path):
     _, fs = findings(cli, p, "--year", "2023")
     assert any(f["code"] == "park-share" and f["severity"] == "error" and "48.5%" in f["message"]
                and "须超过 50%" in f["message"] for f in fs)
+    # the 2023 notice's conditions on the park's 基本信息 (campaign data), each at its own line
     p = variant(tmp_path, "园区级别: 省级", "园区级别: 市级", src=src, name="w.yaml")
+    line = next(i for i, ln in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if "园区级别" in ln)
+    _, fs = findings(cli, p, "--year", "2023")
+    assert any(f["code"] == "eligibility" and f["severity"] == "error" and f["where"].endswith(f":{line}")
+               and "“市级”" in f["message"] and "2023 年度申报条件“省级及以上工业园区”" in f["message"] for f in fs), fs
+    # 2025: only the provincial-list condition is sourced; the 2023 conditions are not applied to another year
     _, fs = findings(cli, p)
-    assert "park-level" in codes(fs)
+    assert not any("省级及以上" in f["message"] for f in fs)
     p = variant(tmp_path, "具有法定边界和范围: 是", "具有法定边界和范围: 否", src=src, name="x.yaml")
-    _, fs = findings(cli, p)
-    assert "park-condition" in codes(fs)
+    _, fs = findings(cli, p, "--year", "2023")
+    assert any(f["code"] == "eligibility" and "具有法定边界和范围" in f["message"] for f in fs)
+
+
+def test_provincial_list_condition_follows_the_year_and_the_level(cli, tmp_path):
+    park = EX / "绿色园区-申报数据.yaml"
+    # 2025 (工信厅节函〔2025〕390号, single source): a park not on the provincial list is refused at national level
+    p = variant(tmp_path, "已列入省级绿色制造名单: 是", "已列入省级绿色制造名单: 否", src=park)
+    r, fs = findings(cli, p)
+    hit = [f for f in fs if f["code"] == "eligibility"]
+    assert r.exit_code == 1 and hit and hit[0]["severity"] == "error" and "申报园区须已列入省级绿色制造名单" in hit[0]["message"]
+    assert "【未核实：单一来源】" in hit[0]["message"]
+    # …but not when it applies for the provincial list itself
+    p2 = variant(tmp_path, "已列入省级绿色制造名单: 是", "已列入省级绿色制造名单: 否\n  申报层级: 省级", src=park, name="b.yaml")
+    _, fs = findings(cli, p2)
+    assert not [f for f in fs if f["code"] == "eligibility"]
+    # left empty: said, not assumed
+    p3 = variant(tmp_path, "  已列入省级绿色制造名单: 是\n", "", src=park, name="c.yaml")
+    _, fs = findings(cli, p3)
+    assert any(f["code"] == "eligibility" and f["severity"] == "warning" and "未填写“已列入省级绿色制造名单”" in f["message"]
+               for f in fs)
+    # 2024: the park conditions were not found: a warning names the gap, no other year's rule is applied
+    _, fs = findings(cli, p, "--year", "2024")
+    el = [f for f in fs if f["code"] == "eligibility"]
+    assert len(el) == 1 and el[0]["severity"] == "warning" and "申报条件未收录" in el[0]["message"]
+    # 2026 factory: the rule is carried over from the standing 2024 measures (uncertain): a warning, not an error
+    p4 = variant(tmp_path, "已列入省级绿色制造名单: 是", "已列入省级绿色制造名单: 否", src=FESI, name="d.yaml")
+    _, fs = findings(cli, p4)
+    el = [f for f in fs if f["code"] == "eligibility"]
+    assert el and all(f["severity"] == "warning" for f in el) and "【未核实：存疑】" in el[0]["message"]
 
 
 def test_supply_chain_not_in_2025(cli):

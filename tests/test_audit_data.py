@@ -144,6 +144,41 @@ def test_park_check_uses_the_threshold_in_the_data(shipped_copy, tmp_path):
     assert msgs and all("须超过 70%" in m for m in msgs)        # the example's 69.0 % etc. fail the data's 70, not 50
 
 
+def test_park_conditions_come_from_the_years_data(shipped_copy, tmp_path):
+    from gmdocs.application.read import load_application
+    from gmdocs.evaluate.checks import check
+    f = shipped_copy / "campaign" / "2023.yaml"
+    text = f.read_text(encoding="utf-8")
+    old = "{field: park_level, one_of: [国家级, 省级], text: 省级及以上工业园区}"
+    assert old in text
+    f.write_text(text.replace(old, "{field: park_level, one_of: [国家级], text: 国家级工业园区}"), encoding="utf-8")
+    c = read_catalogue(shipped_copy, use_user_data=False)
+    assert c.problems == [], c.problems
+    app = tmp_path / "park.yaml"
+    app.write_text((ROOT / "examples" / "绿色园区-申报数据.yaml").read_text(encoding="utf-8")
+                   .replace("年度: 2025", "年度: 2023", 1), encoding="utf-8")
+    application, _ = load_application(app)
+    msgs = [x.message for x in check(application, c, 2023).findings if x.code == "eligibility"]
+    assert msgs == ["园区级别为“省级”：不满足 2023 年度申报条件“国家级工业园区”"], msgs
+
+
+@pytest.mark.parametrize("item,says", [
+    ("{field: park_levl, one_of: [国家级], text: x}", "park_levl"),
+    ("{field: park_level, one_of: [特级], text: x}", "可选值"),
+    ("{field: park_type, is: true, text: x}", "是/否字段"),
+    ("{field: park_level, text: x}", "中的一项"),
+    ("{field: park_level, one_of: [国家级], text: x, level: 市级}", "level"),
+])
+def test_a_wrong_eligibility_rule_is_refused_at_its_line(shipped_copy, item, says):
+    f = shipped_copy / "campaign" / "2023.yaml"
+    text = f.read_text(encoding="utf-8")
+    old = "{field: has_boundary, is: true, text: 具有法定边界和范围}"
+    line = next(i for i, ln in enumerate(text.splitlines(), 1) if old in ln)
+    f.write_text(text.replace(old, item), encoding="utf-8")
+    c = read_catalogue(shipped_copy, use_user_data=False)
+    assert any(says in p.message and p.line == line and p.file.endswith("2023.yaml") for p in c.problems), c.problems
+
+
 def test_2024_list_notice_has_its_real_title_number_and_date(cat):
     p = cat.policies["miit-2025-33"]
     assert p.title == "工业和信息化部办公厅关于公布2024年度绿色制造名单的通知"

@@ -372,7 +372,8 @@ def test_unknown_unit_energy_unit_is_a_warning_naming_the_cell(cli, tmp_path):
     p = example_yaml(tmp_path, lambda t: t.replace("单位产品综合能耗单位: kgce/t", "单位产品综合能耗单位: 千卡/吨"))
     _, fs = load_application(p)
     [w] = by_code(fs, "unit-unknown")
-    assert w.where.endswith(f"{p.name}:67")
+    line = next(i for i, ln in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if "千卡/吨" in ln)
+    assert w.where.endswith(f"{p.name}:{line}")
     r = cli("check", str(p), "--json")
     assert "unit-unknown" in {f["code"] for f in as_json(r)["findings"]}
 

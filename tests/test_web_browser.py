@@ -7,7 +7,7 @@
   - province: several workbooks uploaded → the 推荐汇总表 preview (one row per application, sortable), the
     XLSX downloaded and opened;
   - safety: an oversized upload and a zip bomb are refused with a Chinese message;
-  - screenshots of the main pages (1280×900) saved into docs/screenshots/ for the README
+  - screenshots of the main pages (1280×900); with GMDOCS_SCREENSHOTS=docs/screenshots they refresh the README's
     (GMDOCS_SCREENSHOTS=<folder> saves them elsewhere).
 
 Every page is also checked for JavaScript errors and for requests that leave this computer (no CDN).
@@ -22,6 +22,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import zipfile
 from pathlib import Path
@@ -44,7 +45,9 @@ WRONG_USCC = "91150300MA0N7Q2X1B"          # the check digit should be A
 RIGHT_USCC = "91150300MA0N7Q2X1A"
 USCC = 'info.统一社会信用代码'
 COMPANY = "北辰硅铁合金有限公司"
-SHOTS = Path(os.environ.get("GMDOCS_SCREENSHOTS") or ROOT / "docs" / "screenshots")
+# README screenshots are refreshed on purpose (GMDOCS_SCREENSHOTS=docs/screenshots); a plain test run leaves the
+# working tree as it was
+SHOTS = Path(os.environ.get("GMDOCS_SCREENSHOTS") or Path(tempfile.gettempdir()) / f"gmdocs-screenshots-{os.getpid()}")
 LAUNCH_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--lang=zh-CN"]
 VIEWPORT = {"width": 1280, "height": 900}

@@ -43,6 +43,8 @@ COMMON = (
     FieldSpec("mobile", "手机", "text", required=False),
     FieldSpec("fax", "传真", "text", required=False),
     FieldSpec("level", "申报层级", "choice", required=False, choices=("国家级", "省级"), help="默认国家级"),
+    FieldSpec("on_provincial_list", "已列入省级绿色制造名单", "bool", required=False, choices=YES_NO,
+              help="申报国家层面名单时，该年度是否要求已列入省级名单见 gmdocs which 的申报条件"),
     FieldSpec("evaluator", "第三方评价机构", "text", required=False, help="委托第三方评价时填写（推荐汇总表和项目上限核对用）"),
     FieldSpec("evaluator_rep", "评价机构法定代表人", "text", required=False),
 )

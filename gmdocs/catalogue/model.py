@@ -461,6 +461,28 @@ class CampaignCategory:
     notes: str | None = None
     # park: the 工业增加值占比 a park must exceed (%), from that year's notice; a gap when the notice is not found
     value_added_share_over: Value | None = None
+    # the year's eligibility conditions that an application's 基本信息 can show: a Value whose value is a list of
+    # EligibilityRule (its sources are the notice's); a gap when the year's conditions are not found
+    eligibility: Value | None = None
+
+
+@dataclass(frozen=True)
+class EligibilityRule:
+    """One condition of a campaign year on a 基本信息 field: the field's value is one of `one_of`, or is 是
+    (`is_true`), or is filled in (`filled`); `level` limits it to applications at that level (国家级/省级)."""
+    field: str
+    text: str
+    one_of: tuple[str, ...] = ()
+    is_true: bool = False
+    filled: bool = False
+    level: str | None = None
+
+    def met(self, value) -> bool:
+        if self.one_of:
+            return str(value) in self.one_of
+        if self.is_true:
+            return value is True
+        return value not in (None, "")
 
 
 @dataclass

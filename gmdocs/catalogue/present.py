@@ -154,11 +154,29 @@ def which_json(res) -> dict:
             "categories": list(c.categories), "evaluation": _vjson(c.evaluation),
             "evaluator_cap": _vjson(c.evaluator_cap),
             "conditions": c.categories[res.category].conditions if res.category_available else [],
+            "eligibility": _eligibility_json(c.categories[res.category].eligibility) if res.category_available else None,
             "exclusions": [{"id": e.id, "text": e.text} for e in c.exclusions],
             "deadlines": [{"id": d.id, "what": d.text, "date": _vjson(d.date)} for d in c.deadlines],
         },
         "notes": res.notes,
     }
+
+
+def _rule_text(rule, category: str) -> str:
+    from ..application.spec import INFO_FIELDS
+    label = next(sp.label for sp in INFO_FIELDS[category] if sp.id == rule.field)
+    test = (f"为{'或'.join(rule.one_of)}" if rule.one_of else "为“是”" if rule.is_true else "已填写")
+    return f"“{label}”{test}" + (f"（{rule.level}申报）" if rule.level else "")
+
+
+def _eligibility_json(v) -> dict | None:
+    if v is None:
+        return None
+    out = _vjson(v)
+    if v.known:
+        out["value"] = [{"field": r.field, "text": r.text, "one_of": list(r.one_of), "is_true": r.is_true,
+                         "filled": r.filled, "level": r.level} for r in v.value]
+    return out
 
 
 def which_text(cat, res) -> list[str]:
@@ -197,8 +215,17 @@ def which_text(cat, res) -> list[str]:
     if c.evaluator_cap is not None:
         lines.append(f"  同一评价机构本批次项目上限：{value_text(c.evaluator_cap, '项')}")
     lines.append("  本年度类别：" + "、".join(CATEGORY_NAMES[k] for k in c.categories))
-    for cond in c.categories[res.category].conditions:
+    cc = c.categories[res.category]
+    for cond in cc.conditions:
         lines.append(f"  条件：{cond}")
+    el = cc.eligibility
+    if el is not None and el.known:
+        for rule in el.value:
+            if rule.text not in cc.conditions:
+                lines.append(f"  条件：{rule.text}{el.mark}")
+        lines.append("  （gmdocs check 按基本信息核对：" + "；".join(_rule_text(r, res.category) for r in el.value) + "）")
+    elif el is not None:
+        lines.append(f"  申报条件：{value_text(el)}")
     if c.exclusions:
         lines.append("  不得申报的情形（近三年）：")
         lines += [f"    {e.id}. {e.text}" for e in c.exclusions]

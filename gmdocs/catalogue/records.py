@@ -6,6 +6,7 @@ from typing import Callable
 from ..errors import Problem
 from .fields import Fields
 from .model import (CAP_COUNTS, GRID_CALIBRES, SUMMARY_COLUMN_IDS, BenchmarkRow, BenchmarkTable, Campaign, CampaignCategory, CodeRule,
+                    EligibilityRule, Value,
                     Coefficient, ConversionTable, EmissionFactors, Formula, FormulaSet, FuelFactor, Gate,
                     GridFactor, Group, Indicator, Item, LEVEL_NAMES, Policy, Record, Rulebook, Scoring,
                     SimpleFactor, Standard)
@@ -283,7 +284,68 @@ def build_code_rule(f: Fields) -> CodeRule:
     return rule
 
 
-CATEGORY_KEYS = {"rulebooks", "industry_standards", "conditions", "notes", "value_added_share_over"}
+CATEGORY_KEYS = {"rulebooks", "industry_standards", "conditions", "notes", "value_added_share_over", "eligibility"}
+ELIGIBILITY_KEYS = {"field", "text", "one_of", "is", "filled", "level"}
+
+
+def _eligibility(cf: Fields, category: str) -> Value | None:
+    """`eligibility`: the year's conditions on 基本信息 fields, as a sourced list (or a gap). Each item names the
+    field (its id in the application's field table), the condition's wording and one test."""
+    import dataclasses
+
+    from ..application.spec import INFO_FIELDS
+    v = cf.value("eligibility", "any", required=category == "park")
+    if v is None or not v.known:
+        return v
+    if not isinstance(v.value, list) or not v.value:
+        cf.problem("eligibility", "应为条件列表：每项写 field、text，和 one_of / is: true / filled: true 之一",
+                   line=v.line)
+        return None
+    specs = {sp.id: sp for sp in INFO_FIELDS[category]}
+    rules, ok = [], True
+    for i, item in enumerate(v.value):
+        key = f"eligibility[{i + 1}]"
+        line = getattr(item, "line", None) or v.line
+
+        def bad(msg: str) -> None:
+            nonlocal ok
+            ok = False
+            cf.problem(key, msg, line=line)
+        if not isinstance(item, dict):
+            bad("应为映射（field、text 和一项判断）")
+            continue
+        for k in set(item) - ELIGIBILITY_KEYS:
+            bad(f"未知的键 {k!r}（可用：{'、'.join(sorted(ELIGIBILITY_KEYS))}）")
+        spec = specs.get(item.get("field"))
+        if spec is None:
+            bad(f"field {item.get('field')!r} 不是{category}申报数据基本信息的字段（可用：{'、'.join(specs)}）")
+            continue
+        text = item.get("text")
+        if not isinstance(text, str) or not text.strip():
+            bad("缺少条件原文 text")
+            continue
+        tests = [k for k in ("one_of", "is", "filled") if k in item]
+        if len(tests) != 1:
+            bad("应写 one_of（允许的取值）、is: true 或 filled: true 中的一项")
+            continue
+        one_of = item.get("one_of") or []
+        if tests == ["one_of"] and (not isinstance(one_of, list) or not one_of
+                                    or any(spec.choices and c not in spec.choices for c in one_of)):
+            bad(f"one_of 应为字段“{spec.label}”可选值的列表（{'、'.join(spec.choices)}）")
+            continue
+        if tests == ["is"] and (item["is"] is not True or spec.type != "bool"):
+            bad(f"is: true 只用于是/否字段，字段“{spec.label}”不是")
+            continue
+        if tests == ["filled"] and item["filled"] is not True:
+            bad("filled 只能写 true")
+            continue
+        level = item.get("level")
+        if level not in (None, "国家级", "省级"):
+            bad(f"level 应为 国家级 或 省级，实际是 {level!r}")
+            continue
+        rules.append(EligibilityRule(spec.id, text.strip(), tuple(str(c) for c in one_of), tests == ["is"],
+                                     tests == ["filled"], level))
+    return dataclasses.replace(v, value=tuple(rules)) if ok else None
 
 
 def build_campaign(f: Fields) -> Campaign:
@@ -320,7 +382,8 @@ def build_campaign(f: Fields) -> Campaign:
                 industry_standards=cf.boolean("industry_standards"),
                 conditions=cf.text_list("conditions"), notes=cf.text("notes"),
                 value_added_share_over=cf.value("value_added_share_over", "number", required=name == "park",
-                                                check=_percent))
+                                                check=_percent),
+                eligibility=_eligibility(cf, name))
             if name != "park" and "value_added_share_over" in body:
                 cf.problem("value_added_share_over", "value_added_share_over（工业增加值占比门槛）只用于园区类别 park")
     for key, target in (("exclusions", camp.exclusions), ("deadlines", camp.deadlines)):

@@ -157,6 +157,9 @@ def _conclusion(ev: Evaluation, rep: CheckReport, kind: str, headings: dict[str,
     excluded = [f for f in rep.errors if f.code == "exclusion"]
     if excluded:
         parts.append(f"{subject}声明近三年存在不得申报的情形，不满足申报条件。")
+    unmet = [c.text for c in rep.conditions if c.met is False and c.binding]
+    if unmet:
+        parts.append(f"{subject}不符合申报条件：" + "、".join(unmet) + "。")
     if ev.veto:
         parts.append(f"{subject}基本要求有不符合项（一票否决），不满足申报条件。")
     elif any(g.passed is None for g in ev.gates if g.mandatory):
@@ -399,6 +402,9 @@ def build_context(app: Application, rep: CheckReport, ev: Evaluation, cat: Catal
                    "answer": {True: "存在", False: "不存在", None: "未声明"}[
                        app.exclusions[eid].value if eid in app.exclusions else None]}
                   for eid, text in camp_ex.items()]
+    conditions = [{"text": c.text, "shown": c.shown,
+                   "result": {True: "符合", False: "不符合", None: "未填写"}[c.met] + ("" if c.binding else "（条件待核实）")}
+                  for c in rep.conditions]
     errors = len(rep.errors)
     ctx = {
         "doc": {"title": title, "kind": kind, "year": str(sel.year or "—"), "date": f"{date.year}年{date.month}月{date.day}日",
@@ -432,6 +438,10 @@ def build_context(app: Application, rep: CheckReport, ev: Evaluation, cat: Catal
         "year_labels": year_labels,
         "energy": energy, "energy_basis": "当量值",
         "basis": {"text": basis_text, "documents": docs},
+        "conditions": conditions,
+        "conditions_summary": (f"对照{sel.year}年度的申报条件逐项核查："
+                               + ("均符合。" if all(c.met for c in rep.conditions) else "不符合或未填写的见下表。"))
+        if conditions else "",
         "exclusions": exclusions,
         "exclusions_summary": (f"对照{sel.year}年度推荐通知所列不得申报的情形逐项核查："
                                + ("均不存在。" if exclusions and all(e["answer"] == "不存在" for e in exclusions)
@@ -481,6 +491,7 @@ SCHEMA = {
     "energy_basis": "*",
     "basis": {"text": "*", "documents": ["*"]},
     "exclusions": _ROW("id", "text", "answer"), "exclusions_summary": "*",
+    "conditions": _ROW("text", "shown", "result"), "conditions_summary": "*",
     "gates": _ROW("id", "text", "result", "evidence"),
     "gates_summary": "*",
     "scoring_intro": "*",

@@ -17,6 +17,16 @@ ENERGY_TOLERANCE = 0.02        # 申报综合能耗 vs 折算之和
 UNIT_ENERGY_TOLERANCE = 0.05   # 单位产品综合能耗 vs 综合能耗 / 产量
 
 
+@dataclass(frozen=True)
+class ConditionResult:
+    """One 申报条件 of the campaign year against the application: `met` is None when the value is not given;
+    `binding` is False for a rule whose source is uncertain (shown, but not a reason to refuse)."""
+    text: str
+    shown: str
+    met: bool | None
+    binding: bool = True
+
+
 @dataclass
 class CheckReport:
     application: Application
@@ -24,6 +34,7 @@ class CheckReport:
     findings: list[Finding] = field(default_factory=list)
     energy: dict[int, YearEnergy] = field(default_factory=dict)
     evaluation: object = None      # the Evaluation computed for the cross-checks (score)
+    conditions: list[ConditionResult] = field(default_factory=list)   # the year's 申报条件, as checked
 
     @property
     def errors(self) -> list[Finding]:
@@ -64,8 +75,9 @@ def check(app: Application, cat: Catalogue, year: int | None = None,
     if sel.campaign is not None:
         _years(app, sel, err, warn)
         _exclusions(app, sel, err, warn)
+        _eligibility(app, sel, rep, err, warn)
     if app.category == "park":
-        _park(app, sel, err, warn)
+        _park(app, sel, rep, err, warn)
     if app.category == "factory" and sel.applicability is not None and sel.applicability.category_available:
         appl = sel.applicability
         ind = app.info.get("industry")
@@ -321,14 +333,44 @@ def _share_threshold(sel: Selection):
     return v
 
 
-def _park(app, sel: Selection, err, warn):
-    lvl = app.info.get("park_level")
-    if lvl and lvl.value and lvl.value not in ("国家级", "省级"):
-        err("park-level", f"园区级别为“{lvl.value}”：推荐的绿色工业园区须为省级及以上工业园区", lvl.loc, "园区级别")
-    for key, label in (("has_boundary", "具有法定边界和范围"), ("manufacturing_function", "以产品制造和能源供给为主要功能")):
-        f = app.info.get(key)
-        if f and f.value is False:
-            err("park-condition", f"不满足“{label}”的条件", f.loc, label)
+def _eligibility(app, sel: Selection, rep: CheckReport, err, warn):
+    """The year's conditions on 基本信息 fields, from the campaign data (`eligibility`): an unmet one is an error
+    (a warning when the rule itself is uncertain). A year whose conditions were not found says so and applies no
+    other year's."""
+    from ..application.spec import CATEGORY_LABELS, INFO_FIELDS
+    camp = sel.campaign
+    cc = camp.categories.get(app.category) if camp is not None else None
+    if cc is None or cc.eligibility is None:
+        return
+    v = cc.eligibility
+    if not v.known:
+        warn("eligibility", f"{camp.year} 年度{CATEGORY_LABELS[app.category]}的申报条件未收录（缺失；应见：{v.missing}），"
+             f"未核对；拿到原文后可在数据目录补充（缺口编号 {v.path}）", app.loc, "申报条件")
+        return
+    binding = v.confidence != "uncertain"
+    unmet = err if binding else warn
+    level = app.get("level") or "国家级"
+    specs = {sp.id: sp for sp in INFO_FIELDS[app.category]}
+    for rule in v.value:
+        if rule.level and rule.level != level:
+            continue
+        spec, f = specs[rule.field], app.info.get(rule.field)
+        value = f.value if f is not None else None
+        where = f.loc if f is not None and f.loc else app.loc
+        cond = f"{camp.year} 年度申报条件“{rule.text}”{v.mark}"
+        if value is None or value == "":
+            rep.conditions.append(ConditionResult(rule.text, f"{spec.label}：未填写", None, binding))
+            if not spec.required:          # a required field left empty is reported where it is read
+                warn("eligibility", f"未填写“{spec.label}”，无法核对 {cond}", where, spec.label)
+            continue
+        shown = ({True: "是", False: "否"}[value] if isinstance(value, bool) else str(value))
+        met = rule.met(value)
+        rep.conditions.append(ConditionResult(rule.text, f"{spec.label}：{shown}", met, binding))
+        if not met:
+            unmet("eligibility", f"{spec.label}为“{shown}”：不满足 {cond}", where, spec.label)
+
+
+def _park(app, sel: Selection, rep: CheckReport, err, warn):
     limit = _share_threshold(sel)
     if limit is None:
         return
@@ -344,6 +386,14 @@ def _park(app, sel: Selection, err, warn):
                 "工业增加值占比")
         elif yf.value_added_share is None:
             err("park-share", f"{yf.year} 年未填写工业增加值占比（{src}）", yf.share_loc or yf.loc, "工业增加值占比")
+    shares = app.years
+    if shares:
+        given = [yf.value_added_share for yf in shares if yf.value_added_share is not None]
+        rep.conditions.append(ConditionResult(
+            f"工业增加值占比超过{bound:g}%",
+            "工业增加值占比：" + "；".join(f"{yf.year}年 " + (f"{yf.value_added_share:.1f}%" if yf.value_added_share is not None
+                                                             else "未填写") for yf in shares),
+            None if len(given) < len(shares) else all(x > bound for x in given)))
 
 
 def _energy(app, rep: CheckReport, table, err, warn):
