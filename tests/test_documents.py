@@ -388,9 +388,27 @@ def test_submitted_documents_hold_nothing_of_the_tool(cli, tmp_path, name, repor
     # the exclusions are answered in the report; the verification detail is in the internal working file
     assert any(h.endswith(("否决条件", "申报条件核查")) for h in heads) and "不得申报的情形" in text
     wb = load_workbook(out / "评价说明（内部）.xlsx")
-    assert {"检查结果", "未核实的规则", "缺失值", "指标计算", "碳排放"} <= set(wb.sheetnames)
+    assert {"检查结果", "申报条件", "未核实的规则", "缺失值", "指标计算", "碳排放"} <= set(wb.sheetnames)
+    # the year's 申报条件 with the applicant's answer; how sure the rule is stays in the working file
+    if name != "汽车链主":                       # 2024 supply chain: no condition on 基本信息 recorded
+        assert "已列入省级绿色制造名单：是" in text and "待核实" not in text
+        rows = list(wb["申报条件"].iter_rows(values_only=True))
+        assert rows[0][:3] == ("条件", "申报情况", "结论") and any(r[1] == "已列入省级绿色制造名单：是" for r in rows[1:])
     # only factories get the energy benchmarking chapter
     assert ("能源消费与能效对标" in text) == (name in ("硅铁厂", "水泥厂"))
+
+
+def test_an_unmet_condition_is_in_the_conclusion_and_a_formal_build_refuses(cli, tmp_path):
+    p = yaml_variant(tmp_path, [("已列入省级绿色制造名单: 是", "已列入省级绿色制造名单: 否")],
+                     src=EX / "绿色园区-申报数据.yaml")
+    r = cli("build", str(p), "-o", str(tmp_path / "formal"), "--no-pdf")
+    assert r.exit_code == 1 and "申报园区须已列入省级绿色制造名单" in r.output
+    assert not (tmp_path / "formal").exists() or not list((tmp_path / "formal").glob("*.docx"))
+    r = cli("build", str(p), "-o", str(tmp_path / "draft"), "--no-pdf", "--draft")
+    assert r.exit_code == 0, r.output
+    text = docx_text(next((tmp_path / "draft").glob("*.docx")))
+    assert "该园区不符合申报条件：申报园区须已列入省级绿色制造名单。" in text
+    assert "已列入省级绿色制造名单：否" in text and "不符合或未填写的见下表" in text
 
 
 def test_placeholder_evidence_is_refused(cli, tmp_path):

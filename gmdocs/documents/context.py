@@ -150,6 +150,9 @@ def _indicator_row(r, code: str) -> dict:
             "evaluator_note": r.evaluator_note or "—", "points": r.points, "max_points": r.max_points}
 
 
+CONDITION_RESULT = {True: "符合", False: "不符合", None: "未填写"}
+
+
 def _conclusion(ev: Evaluation, rep: CheckReport, kind: str, headings: dict[str, str]) -> str:
     """The verdict: 基本要求, the total and where it comes from, the benchmark position; references by heading."""
     subject = {"factory": "该工厂", "park": "该园区", "supply-chain": "该企业"}[ev.category]
@@ -402,9 +405,7 @@ def build_context(app: Application, rep: CheckReport, ev: Evaluation, cat: Catal
                    "answer": {True: "存在", False: "不存在", None: "未声明"}[
                        app.exclusions[eid].value if eid in app.exclusions else None]}
                   for eid, text in camp_ex.items()]
-    conditions = [{"text": c.text, "shown": c.shown,
-                   "result": {True: "符合", False: "不符合", None: "未填写"}[c.met] + ("" if c.binding else "（条件待核实）")}
-                  for c in rep.conditions]
+    conditions = [{"text": c.text, "shown": c.shown, "result": CONDITION_RESULT[c.met]} for c in rep.conditions]
     errors = len(rep.errors)
     ctx = {
         "doc": {"title": title, "kind": kind, "year": str(sel.year or "—"), "date": f"{date.year}年{date.month}月{date.day}日",

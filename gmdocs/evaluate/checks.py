@@ -25,6 +25,7 @@ class ConditionResult:
     shown: str
     met: bool | None
     binding: bool = True
+    mark: str = ""            # the rule's source tag as shown to users (【未核实：…】), empty when confirmed
 
 
 @dataclass
@@ -359,13 +360,13 @@ def _eligibility(app, sel: Selection, rep: CheckReport, err, warn):
         where = f.loc if f is not None and f.loc else app.loc
         cond = f"{camp.year} 年度申报条件“{rule.text}”{v.mark}"
         if value is None or value == "":
-            rep.conditions.append(ConditionResult(rule.text, f"{spec.label}：未填写", None, binding))
+            rep.conditions.append(ConditionResult(rule.text, f"{spec.label}：未填写", None, binding, v.mark))
             if not spec.required:          # a required field left empty is reported where it is read
                 warn("eligibility", f"未填写“{spec.label}”，无法核对 {cond}", where, spec.label)
             continue
         shown = ({True: "是", False: "否"}[value] if isinstance(value, bool) else str(value))
         met = rule.met(value)
-        rep.conditions.append(ConditionResult(rule.text, f"{spec.label}：{shown}", met, binding))
+        rep.conditions.append(ConditionResult(rule.text, f"{spec.label}：{shown}", met, binding, v.mark))
         if not met:
             unmet("eligibility", f"{spec.label}为“{shown}”：不满足 {cond}", where, spec.label)
 
@@ -393,7 +394,7 @@ def _park(app, sel: Selection, rep: CheckReport, err, warn):
             f"工业增加值占比超过{bound:g}%",
             "工业增加值占比：" + "；".join(f"{yf.year}年 " + (f"{yf.value_added_share:.1f}%" if yf.value_added_share is not None
                                                              else "未填写") for yf in shares),
-            None if len(given) < len(shares) else all(x > bound for x in given)))
+            None if len(given) < len(shares) else all(x > bound for x in given), mark=limit.mark))
 
 
 def _energy(app, rep: CheckReport, table, err, warn):
