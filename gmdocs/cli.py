@@ -280,6 +280,18 @@ def click_error_text(err: click.ClickException, path: str = "gmdocs") -> str:
     return msg
 
 
+def _internal_error(exc: BaseException, argv: list[str]) -> None:
+    """Say in Chinese that gmdocs failed (not the user), write the traceback to a file to attach to a report,
+    exit 4. GMDOCS_DEBUG=1 shows the traceback instead."""
+    from .errors import EXIT_INTERNAL, write_defect_report
+    where = write_defect_report(exc, f"命令：gmdocs {' '.join(argv)}")
+    said = f"{type(exc).__name__}: {exc}".strip()
+    tail = (f"详细信息已写入 {where}，报告问题时请附上此文件" if where is not None else
+            "详细信息无法写入文件；设置环境变量 GMDOCS_DEBUG=1 再运行一次可直接显示")
+    click.echo(f"错误：gmdocs 内部错误（程序缺陷，不是您的输入有误）：{said[:300]}。{tail}。", err=True)
+    sys.exit(EXIT_INTERNAL)
+
+
 class ChineseGroup(click.Group):
     """The top-level group: click's own usage errors are printed in Chinese (exit code 2, JSON under --json);
     --help, --version and the commands' own output are unchanged."""
@@ -305,6 +317,10 @@ class ChineseGroup(click.Group):
         except click.Abort:
             click.echo("已中断。", err=True)
             sys.exit(130)
+        except Exception as exc:                 # a defect of gmdocs: no traceback for the user, a report file
+            if os.environ.get("GMDOCS_DEBUG"):
+                raise
+            _internal_error(exc, argv)
         sys.exit(rv if isinstance(rv, int) else 0)
 
     def _command_path(self, argv: list[str], prog_name: str | None) -> str:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 EXIT_OK = 0
 EXIT_PROBLEMS = 1      # the data or the query found problems / nothing
 EXIT_BAD_INPUT = 2     # a file, argument or supplement the user gave is unusable
+EXIT_INTERNAL = 4      # a defect of gmdocs itself: said in Chinese, the details written to a report file
 
 
 @dataclass(frozen=True)
@@ -45,3 +46,24 @@ class GmdocsError(Exception):
         lines = [self.message]
         lines += [f"  - {p}" for p in self.problems]
         return "\n".join(lines)
+
+
+def write_defect_report(exc: BaseException, what: str) -> "object | None":
+    """The traceback of a defect of gmdocs, written to `<cache>/错误报告/` for the user to attach to a report
+    (`what`: the command or page). Returns the file's path, or None when it cannot be written."""
+    import datetime as dt
+    import os
+    import platform
+    import traceback
+
+    from . import __version__
+    from .paths import cache_dir
+    try:
+        folder = cache_dir() / "错误报告"
+        folder.mkdir(parents=True, exist_ok=True)
+        where = folder / f"gmdocs-{dt.datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}.txt"
+        where.write_text(f"gmdocs {__version__} · Python {platform.python_version()} · {platform.platform()}\n"
+                         f"{what}\n\n{''.join(traceback.format_exception(exc))}", encoding="utf-8")
+        return where
+    except OSError:
+        return None

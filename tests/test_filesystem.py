@@ -614,3 +614,28 @@ def test_atomic_write_leaves_the_old_file_or_the_new_one(plan, code, exists, for
             assert not target.exists()
         assert sorted(p.name for p in Path(d).iterdir() if p.name != fsutil.LOCK_NAME) == (["表.xlsx"] if ok or exists
                                                                                           else [])
+
+
+# ---------------------------------------------------------------- a defect of gmdocs itself
+def test_a_defect_is_said_in_chinese_with_a_report_file_not_a_traceback(monkeypatch, tmp_path):
+    from click.testing import CliRunner
+
+    import gmdocs.catalogue as catalogue_pkg
+    from gmdocs.cli import main
+
+    def broken(*a, **k):
+        raise RuntimeError("boom in the catalogue loader")
+    monkeypatch.setattr(catalogue_pkg, "load_catalogue", broken)
+    monkeypatch.setenv("GMDOCS_CACHE", str(tmp_path / "cache"))
+    monkeypatch.delenv("GMDOCS_DEBUG", raising=False)
+    r = CliRunner().invoke(main, ["standard", "show", "GB/T 36132"])
+    assert r.exit_code == 4, r.output
+    assert "内部错误" in r.stderr and "RuntimeError: boom in the catalogue loader" in r.stderr
+    assert "Traceback" not in r.stderr
+    [report] = (tmp_path / "cache" / "错误报告").glob("gmdocs-*.txt")
+    text = report.read_text(encoding="utf-8")
+    assert str(report) in r.stderr and "Traceback" in text and "broken" in text and "standard show GB/T 36132" in text
+    # a developer asks for the traceback itself
+    monkeypatch.setenv("GMDOCS_DEBUG", "1")
+    with pytest.raises(RuntimeError):
+        CliRunner().invoke(main, ["standard", "show", "GB/T 36132"], catch_exceptions=False)

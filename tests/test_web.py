@@ -104,6 +104,21 @@ def test_pages_answer_in_chinese(app):
         assert more[:20] == first and len(more) > 20
 
 
+def test_a_defect_in_a_page_is_a_chinese_page_with_a_report_file(app, monkeypatch, tmp_path):
+    import gmdocs.search as search_pkg
+
+    def broken(*a, **k):
+        raise RuntimeError("boom in search")
+    monkeypatch.setattr(search_pkg, "search", broken)
+    monkeypatch.setenv("GMDOCS_CACHE", str(tmp_path / "cache"))
+    with TestClient(app, raise_server_exceptions=False) as c:
+        r = c.get("/search", params={"q": "绿色工厂"})
+    assert r.status_code == 500 and 'lang="zh-CN"' in r.text and "内部错误" in r.text and "RuntimeError" in r.text
+    assert "Traceback" not in r.text and "boom" not in r.text
+    [report] = (tmp_path / "cache" / "错误报告").glob("gmdocs-*.txt")
+    assert "GET /search" in report.read_text(encoding="utf-8") and "boom in search" in report.read_text(encoding="utf-8")
+
+
 def test_a_post_without_the_session_token_is_refused(app):
     with TestClient(app) as c:
         token(c)

@@ -29,7 +29,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
@@ -458,6 +458,18 @@ def create_app(*, token: str | None = None, workspace_root: Path | None = None, 
     async def on_forbidden(request: Request, exc: Forbidden):
         return error_page(request, "页面已过期或来自别的网站（CSRF 校验未通过）：请刷新页面后重试", status=403)
 
+    async def on_defect(request: Request, exc: Exception):
+        from ..errors import write_defect_report
+        where = write_defect_report(exc, f"网页：{request.method} {request.url.path}")
+        tail = f"详细信息已写入 {where}，报告问题时请附上此文件" if where is not None else "详细信息无法写入文件"
+        message = f"gmdocs 内部错误（程序缺陷，不是您的输入有误）：{type(exc).__name__}。{tail}。可返回上一页重试"
+        try:
+            return error_page(request, message, status=500)
+        except Exception:       # the failure was before the session or the templates: a plain page  # noqa: BLE001
+            from html import escape
+            return HTMLResponse(f"<!doctype html><meta charset=utf-8><title>内部错误</title><p>{escape(message)}</p>",
+                                status_code=500)
+
     class TokenGate:
         """With an access token: a browser must open the page once with ?token=… (then its session carries it)."""
 
@@ -505,7 +517,7 @@ def create_app(*, token: str | None = None, workspace_root: Path | None = None, 
                              same_site="strict", https_only=False),
                   Middleware(TokenGate)]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
-                    exception_handlers={TooLarge: on_too_large, Forbidden: on_forbidden})
+                    exception_handlers={TooLarge: on_too_large, Forbidden: on_forbidden, 500: on_defect})
     app.state.workspaces, app.state.jobs = workspaces, jobs
     return app
 
