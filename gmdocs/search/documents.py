@@ -222,7 +222,9 @@ def build_documents(cat: Catalogue) -> list[dict]:
     for c in cat.campaign_list:
         for name, catg in c.categories.items():
             cname = CATEGORY_NAMES.get(name, name)
-            body = [f"{c.year}年度 {cname}", "申报条件：" if catg.conditions else "", *catg.conditions,
+            el = catg.eligibility
+            extra = [r.text for r in el.value if r.text not in catg.conditions] if el is not None and el.known else []
+            body = [f"{c.year}年度 {cname}", "申报条件：" if catg.conditions or extra else "", *catg.conditions, *extra,
                     catg.notes or ""]
             docs.append(_doc(
                 f"campaign:{c.year}/{name}", "policy", f"{c.year}年度推荐工作 · {cname}",
