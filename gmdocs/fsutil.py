@@ -26,7 +26,7 @@ from pathlib import Path
 from .errors import EXIT_BAD_INPUT, GmdocsError
 
 EXIT_ENV = 3                  # same as documents.pdf.EXIT_TOOL: the machine or an external tool failed, not the input
-LOCK_NAME = ".gmdocs.lock"    # the lock on an output folder, kept in it
+LOCK_NAME = ".gmdocs.lock"    # the lock on an output folder when gmdocs' cache folder cannot be written
 STAGE_PREFIX = ".gmdocs-build-"
 BACKUP_NAME = ".old"          # inside a staging folder: the files a commit replaces, until it has succeeded
 LOCK_TIMEOUT_S = 10.0         # how long to wait for another gmdocs writing into the same folder (GMDOCS_LOCK_TIMEOUT)
@@ -166,20 +166,39 @@ def lock_timeout() -> float:
         return LOCK_TIMEOUT_S
 
 
+def lock_file_for(place: str | os.PathLike, beside: str | os.PathLike) -> Path:
+    """The lock file for `place` (an output folder, a ledger): in gmdocs' cache folder (`locks/`), named by the
+    place's real path, so that the user's folders hold nothing of gmdocs; `beside` when the cache folder cannot
+    be written. (The lock keeps gmdocs processes on this computer apart; file locks on network drives are not
+    reliable across computers in any case.)"""
+    import hashlib
+
+    from .paths import cache_dir
+    key = hashlib.sha256(os.path.normcase(os.path.realpath(place)).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    try:
+        folder = cache_dir() / "locks"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / f"{key}.lock"
+    except OSError:
+        return Path(beside)
+
+
 @contextlib.contextmanager
 def folder_lock(folder: str | os.PathLike, timeout: float | None = None) -> Iterator[None]:
-    """Exclusive use of an output folder against other gmdocs processes (and threads): `<folder>/.gmdocs.lock`.
+    """Exclusive use of an output folder against other gmdocs processes (and threads): a lock file in gmdocs'
+    cache folder (see lock_file_for; `<folder>/.gmdocs.lock` when the cache cannot be written).
 
     Waits up to `timeout` seconds (GMDOCS_LOCK_TIMEOUT, default 10), then refuses with a GmdocsError (exit 2).
     An OSError creating the lock file is raised as is (the caller names what it was writing)."""
     from filelock import FileLock, Timeout
     wait = lock_timeout() if timeout is None else timeout
-    lock = FileLock(str(Path(folder) / LOCK_NAME), timeout=wait)
+    path = lock_file_for(folder, Path(folder) / LOCK_NAME)
+    lock = FileLock(str(path), timeout=wait)
     try:
         lock.acquire()
     except Timeout:
         raise GmdocsError(f"文件夹 {folder} 正被另一个 gmdocs 进程写入，等待 {wait:g} 秒后仍未结束"
-                          f"（请等它完成后重试；锁文件 {Path(folder) / LOCK_NAME}）", EXIT_BAD_INPUT) from None
+                          f"（请等它完成后重试；锁文件 {path}）", EXIT_BAD_INPUT) from None
     try:
         yield
     finally:

@@ -549,8 +549,11 @@ def add_project(path: str | os.PathLike, project: Project) -> bool:
     category, evaluator). The ledger must exist and read without problems.
     """
     from filelock import FileLock, Timeout
+
+    from .fsutil import lock_file_for
     p = Path(path)
-    lock = FileLock(str(p) + ".lock", timeout=LOCK_TIMEOUT)
+    lock_path = lock_file_for(p, str(p) + ".lock")
+    lock = FileLock(str(lock_path), timeout=LOCK_TIMEOUT)
     try:
         with lock:
             old = read_ledger(p)
@@ -563,7 +566,7 @@ def add_project(path: str | os.PathLike, project: Project) -> bool:
                 _replace_atomically(p, lambda tmp: tmp.write_text(text, encoding="utf-8"))
             return True
     except Timeout as exc:
-        raise GmdocsError(f"评价项目台账正被另一个进程使用，{LOCK_TIMEOUT:g} 秒后仍未释放：{p}（锁文件 {p.name}.lock）",
+        raise GmdocsError(f"评价项目台账正被另一个进程使用，{LOCK_TIMEOUT:g} 秒后仍未释放：{p}（锁文件 {lock_path}）",
                           EXIT_BAD_INPUT) from exc
 
 
@@ -579,15 +582,18 @@ def write_blank_ledger(path: str | os.PathLike, force: bool = False) -> Path:
     if not parent.is_dir():
         raise GmdocsError(f"输出目录不存在：{parent}", EXIT_BAD_INPUT)
     from filelock import FileLock, Timeout
+
+    from .fsutil import lock_file_for
+    lock_path = lock_file_for(p, str(p) + ".lock")
     try:
-        with FileLock(str(p) + ".lock", timeout=LOCK_TIMEOUT):      # not under a build appending to it
+        with FileLock(str(lock_path), timeout=LOCK_TIMEOUT):      # not under a build appending to it
             if ext == ".xlsx":
                 _replace_atomically(p, _write_blank_xlsx)
             else:
                 text = YAML_HEAD + "".join(f"# {when}：{rule}（{src}）\n" for when, rule, src in RULE_NOTES) + "项目:\n"
                 _replace_atomically(p, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     except Timeout as exc:
-        raise GmdocsError(f"评价项目台账正被另一个进程使用，{LOCK_TIMEOUT:g} 秒后仍未释放：{p}（锁文件 {p.name}.lock）",
+        raise GmdocsError(f"评价项目台账正被另一个进程使用，{LOCK_TIMEOUT:g} 秒后仍未释放：{p}（锁文件 {lock_path}）",
                           EXIT_BAD_INPUT) from exc
     return p
 

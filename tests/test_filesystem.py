@@ -195,8 +195,7 @@ def test_full_disk_real_tmpfs(cli, tmp_path):
                     fh.write(b"\0" * 4096)
         r = cli("init", "factory", "-o", str(full / "申报数据.xlsx"))
         assert r.exit_code == 3 and "磁盘空间不足" in r.stderr and "申报数据.xlsx" in r.stderr
-        assert sorted(p.name for p in full.iterdir()) == ["填满"] or \
-            sorted(p.name for p in full.iterdir()) == [fsutil.LOCK_NAME, "填满"]
+        assert sorted(p.name for p in full.iterdir()) == ["填满"]
 
 
 def test_full_disk_during_conversion_is_not_a_libreoffice_error(cli, tmp_path, monkeypatch):
@@ -375,7 +374,7 @@ def test_a_busy_folder_is_refused_after_a_short_wait(tmp_path, monkeypatch):
     monkeypatch.setenv("GMDOCS_LOCK_TIMEOUT", "0.3")
     out = tmp_path / "out"
     out.mkdir()
-    held = FileLock(str(out / fsutil.LOCK_NAME))
+    held = FileLock(str(fsutil.lock_file_for(out, out / fsutil.LOCK_NAME)))
     held.acquire()
     try:
         result: list = []
@@ -388,6 +387,21 @@ def test_a_busy_folder_is_refused_after_a_short_wait(tmp_path, monkeypatch):
     assert isinstance(err, GmdocsError) and err.exit_code == 2 and "正被另一个 gmdocs 进程写入" in err.message
     assert files(out) == set()
     assert_clean(out)
+
+
+def test_locks_leave_nothing_in_the_users_folders(tmp_path, monkeypatch):
+    monkeypatch.setenv("GMDOCS_CACHE", str(tmp_path / "cache"))
+    out = tmp_path / "输出"
+    out.mkdir()
+    assert _try_commit(out) is None
+    assert sorted(p.name for p in out.iterdir()) == ["a"]                  # no .gmdocs.lock beside the output
+    locks = list((tmp_path / "cache" / "locks").iterdir())
+    assert len(locks) == 1 and fsutil.lock_file_for(out, out / fsutil.LOCK_NAME) == locks[0]
+    assert fsutil.lock_file_for(tmp_path / "别的", "x") != locks[0]        # one lock per folder
+    # a cache that cannot be written: the lock goes beside the output, as before
+    (tmp_path / "not-a-folder").write_text("x")
+    monkeypatch.setenv("GMDOCS_CACHE", str(tmp_path / "not-a-folder"))
+    assert fsutil.lock_file_for(out, out / fsutil.LOCK_NAME) == out / fsutil.LOCK_NAME
 
 
 def _try_commit(out):

@@ -181,7 +181,7 @@ def test_add_project_appends_once_and_keeps_the_form(tmp_path):
     ws = load_workbook(x)[SHEET]
     assert len(ws.data_validations.dataValidation) >= 2 and ws.auto_filter.ref == "A1:I3"
     assert ws["I2"].number_format == "yyyy-mm-dd"
-    assert not [f for f in tmp_path.iterdir() if f.suffix == ".tmp"]
+    assert not [f for f in tmp_path.iterdir() if f.suffix in (".tmp", ".lock")]     # nothing beside the ledger
     y = tmp_path / "台账.yaml"
     y.write_text(YAML_LEDGER, encoding="utf-8")
     assert add_project(y, p) is True and add_project(y, p) is False
