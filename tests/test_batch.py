@@ -1,4 +1,5 @@
 """Batch checking into the 推荐汇总表: broken files, duplicates, evaluator caps, the XLSX as officers open it."""
+import re
 import shutil
 import subprocess
 
@@ -54,6 +55,14 @@ def test_batch_keeps_going_past_broken_files_and_writes_a_filterable_summary(cli
     findings = wb["检查发现"]
     assert findings.auto_filter.ref and findings.freeze_panes == "A2"
     assert any(c.value == "坏文件" for c in findings["B"])
+    # what kind of check each finding is, in Chinese (the codes stay in --json)
+    assert findings["D1"].value == "检查项"
+    kinds = {c.value for c in findings["D"][1:]}
+    assert kinds and not any(re.search(r"[A-Za-z]", k) for k in kinds) and "其他检查" not in kinds, kinds
+    # two 2026 factories and a 2025 park: the batch says the years differ and which files are off the batch's year
+    mixed = next(c for c in js["conflicts"] if c["kind"] == "申报年度不一致")
+    assert "2026 年度 2 份、2025 年度 1 份" in mixed["message"] and "汇总按 2026 年度" in mixed["message"]
+    assert [f.rsplit("/", 1)[1] for f in mixed["files"]] == ["绿色园区-申报数据.yaml"]
     assert "列未找到" in " ".join(str(c.value) for c in wb["说明"]["A"])
 
 

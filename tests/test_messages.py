@@ -342,3 +342,20 @@ def test_pdf_with_a_number_broken_across_lines(cli, tmp_path):
     js = as_json(cli("standard", "check", str(f), "--json"))
     assert [(c["cited_as"], c["status"], c["location"]) for c in js["citations"]] == [
         ("GB/T 36132-2025", "现行", "第1页")]
+
+
+def test_every_finding_code_has_a_chinese_name():
+    """The 检查项 column of the province's workbook and of the internal working file never falls back to a
+    generic name: each code written in the source has its entry in findings.CODE_LABELS."""
+    import re
+
+    from gmdocs.findings import CODE_LABELS
+    codes = set()
+    for f in (ROOT / "gmdocs").rglob("*.py"):
+        text = f.read_text(encoding="utf-8")
+        codes |= set(re.findall(r"\b(?:err|warn|unmet|report)\(\"([a-z][a-z0-9-]*)\"", text))
+        codes |= set(re.findall(r"Finding\((?:ERROR|WARNING|INFO), \"([a-z][a-z0-9-]*)\"", text))
+        codes |= set(re.findall(r"\bcode=\"([a-z][a-z0-9-]*)\"", text))
+        codes |= set(re.findall(r"\bcode: str = \"([a-z][a-z0-9-]*)\"", text))
+    assert {"input", "eligibility", "energy-sum", "sheet-missing"} <= codes     # the scan finds them
+    assert codes - set(CODE_LABELS) == set()

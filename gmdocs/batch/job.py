@@ -90,6 +90,13 @@ def run_job(paths: list[str | Path], output: str | Path, cat, year: int | None =
         years = [r.year for r in light if r.ok and r.year]
         state["year"] = year or (max(set(years), key=years.count) if years else None)
         conflicts = find_conflicts(light)
+        if len(set(years)) > 1:
+            from collections import Counter
+            seen = "、".join(f"{y} 年度 {n} 份" for y, n in sorted(Counter(years).items(), reverse=True))
+            conflicts.append(Conflict("warning", "申报年度不一致",
+                                      f"本批次的申报按不同年度的规则评价（{seen}），汇总按 {state['year']} 年度："
+                                      "请按年度分批汇总，或用 --year 指定年度（所有申报按该年度规则评价）",
+                                      [r.file for r in light if r.ok and r.year and r.year != state["year"]]))
         caps = cap_statuses(light, cat, state["year"]) if state["year"] else []
         for c in caps:
             if c.state == "over":

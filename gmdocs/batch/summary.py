@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Iterable
 
+from ..findings import code_label
 from ..fsutil import atomic_write
 from .conflicts import listed
 from .run import AppResult
@@ -20,7 +21,7 @@ DEFAULT_COLUMNS = [{"id": "name", "label": "申报单位名称"}, {"id": "uscc",
 WIDTHS = {"province": 16, "name": 34, "uscc": 22, "category": 18, "industry": 16, "basis": 40, "total": 10,
           "total_source": 22, "benchmark": 30, "carbon_intensity": 14, "evaluator": 28, "check": 22,
           "recommend": 10, "file": 40}
-FINDING_HEADERS = ["申报文件", "申报单位", "级别", "类别代码", "位置", "字段", "说明"]
+FINDING_HEADERS = ["申报文件", "申报单位", "级别", "检查项", "位置", "字段", "说明"]
 FINDING_WIDTHS = [40, 30, 8, 18, 36, 18, 80]
 
 
@@ -97,7 +98,7 @@ def write_summary(path: str | Path, results: Iterable[AppResult], campaign, year
                 findings.append([r.file, name, "错误", "无法读取", r.file, "", r.error])
                 n_find += 1
             for f in r.findings:
-                findings.append([r.file, name, SEVERITY.get(f["severity"], f["severity"]), f["code"], f["where"],
+                findings.append([r.file, name, SEVERITY.get(f["severity"], f["severity"]), code_label(f["code"]), f["where"],
                                  f["field"], f["message"]])
                 n_find += 1
         counts["findings"] = n_find

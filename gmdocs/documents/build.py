@@ -163,12 +163,13 @@ def _core_properties(docx: Path, title: str, author: str, date: dt.date) -> None
 def write_internal(path: Path, rep, ev) -> Path:
     """The working file beside the package: everything about verification that a submitted report must not hold."""
     from ..catalogue.model import CONFIDENCE_MARK
+    from ..findings import code_label
     from .context import CONDITION_RESULT
     from .xlsx import write_tables
     sev = {"error": "错误", "warning": "警告", "info": "提示"}
     sheets = [
-        ("检查结果", ["级别", "编号", "说明", "位置", "字段"],
-         [[sev.get(f.severity, f.severity), f.code, f.message, f.where, f.field] for f in rep.findings]),
+        ("检查结果", ["级别", "检查项", "说明", "位置", "字段"],
+         [[sev.get(f.severity, f.severity), code_label(f.code), f.message, f.where, f.field] for f in rep.findings]),
         ("申报条件", ["条件", "申报情况", "结论", "条件出处", "不符合时"],
          [[c.text, c.shown, CONDITION_RESULT[c.met], c.mark.strip("【】") or "已核实",
            "错误（不得申报）" if c.binding else "警告（条件出处存疑，只提示）"] for c in rep.conditions]),
