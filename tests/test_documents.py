@@ -387,6 +387,8 @@ def test_submitted_documents_hold_nothing_of_the_tool(cli, tmp_path, name, repor
         assert ref in heads, ref
     # the exclusions are answered in the report; the verification detail is in the internal working file
     assert any(h.endswith(("否决条件", "申报条件核查")) for h in heads) and "不得申报的情形" in text
+    # the list is named by where it comes from: from 2024 the standing 梯度培育办法, not a notice of that year
+    assert "对照《绿色工厂梯度培育及管理暂行办法》所列不得申报的情形逐项核查：均不存在。" in text
     wb = load_workbook(out / "评价说明（内部）.xlsx")
     assert {"检查结果", "申报条件", "未核实的规则", "缺失值", "指标计算", "碳排放"} <= set(wb.sheetnames)
     # the year's 申报条件 with the applicant's answer; how sure the rule is stays in the working file

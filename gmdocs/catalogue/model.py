@@ -507,6 +507,7 @@ class Campaign(Record):
     summary_columns_source: str | None = None
     benchmark_tables: list[str] = field(default_factory=list)
     exclusions: list[Item] = field(default_factory=list)
+    exclusions_basis: str | None = None   # the document whose list the exclusions are, as reports name it
     deadlines: list[Item] = field(default_factory=list)
     data_years: str | None = None
     notes: str | None = None
@@ -514,6 +515,11 @@ class Campaign(Record):
     @property
     def ident(self) -> str:
         return self.id
+
+    @property
+    def exclusions_named(self) -> str:
+        """How reports and messages name the list of 不得申报的情形: the year's notice unless the data say otherwise."""
+        return self.exclusions_basis or f"{self.year}年度推荐通知"
 
 
 # How the per-evaluator project cap is counted: 2023 per legal entity per batch (202号); from 2024 per legal

@@ -360,7 +360,8 @@ def build_campaign(f: Fields) -> Campaign:
                     evaluator_cap_counts=f.text("evaluator_cap_counts", choices=tuple(CAP_COUNTS)),
                     summary_columns_source=f.text("summary_columns_source"),
                     benchmark_tables=f.text_list("benchmark_tables"),
-                    data_years=f.text("data_years"), notes=f.text("notes"))
+                    data_years=f.text("data_years"), notes=f.text("notes"),
+                    exclusions_basis=f.text("exclusions_basis"))
     for i, col in enumerate(f.data.get("summary_columns") or []):
         if not isinstance(col, dict) or col.get("id") not in SUMMARY_COLUMN_IDS or not col.get("label"):
             f.problem("summary_columns", f"第 {i + 1} 列应写 id（{'、'.join(SUMMARY_COLUMN_IDS)}）和 label")
@@ -502,7 +503,8 @@ BUILDERS: dict[str, tuple[set[str], Callable[[Fields], Record]]] = {
                          build_emission_factors),
     "campaign": ({"kind", "id", "year", "title", "notice", "categories", "evaluation", "evaluator_cap",
                   "evaluator_cap_counts", "summary_columns", "summary_columns_source",
-                  "benchmark_tables", "exclusions", "deadlines", "data_years", "notes"}, build_campaign),
+                  "benchmark_tables", "exclusions", "exclusions_basis", "deadlines", "data_years", "notes"},
+                 build_campaign),
 }
 
 

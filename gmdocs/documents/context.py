@@ -444,7 +444,7 @@ def build_context(app: Application, rep: CheckReport, ev: Evaluation, cat: Catal
                                + ("均符合。" if all(c.met for c in rep.conditions) else "不符合或未填写的见下表。"))
         if conditions else "",
         "exclusions": exclusions,
-        "exclusions_summary": (f"对照{sel.year}年度推荐通知所列不得申报的情形逐项核查："
+        "exclusions_summary": (f"对照{camp.exclusions_named}所列不得申报的情形逐项核查："
                                + ("均不存在。" if exclusions and all(e["answer"] == "不存在" for e in exclusions)
                                   else "存在或未声明的情形见下表。")) if exclusions else "本年度推荐通知未列出不得申报的情形。",
         "gates": gates, "gates_summary": f"基本要求（一票否决项）共 {sum(1 for g in ev.gates if g.mandatory)} 项，结论：{gates_text}。",

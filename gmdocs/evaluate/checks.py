@@ -315,11 +315,11 @@ def _exclusions(app, sel: Selection, err, warn):
         if f is None or f.value is None:
             err("exclusion-undeclared", f"未声明是否存在排除情形 {eid}：{e.text}", f.loc if f else app.loc, f"排除情形/{eid}")
         elif f.value:
-            err("exclusion", f"声明近三年存在排除情形 {eid}：{e.text}——按 {sel.year} 年度通知不得申报", f.loc,
+            err("exclusion", f"声明近三年存在排除情形 {eid}：{e.text}——按{camp.exclusions_named}不得申报", f.loc,
                 f"排除情形/{eid}")
     for eid, f in app.exclusions.items():
         if eid not in ids:
-            warn("exclusion-unknown", f"排除情形编号 {eid} 不是 {sel.year} 年度通知中的情形（{'、'.join(ids)}），已忽略",
+            warn("exclusion-unknown", f"排除情形编号 {eid} 不是{camp.exclusions_named}中的情形（{'、'.join(ids)}），已忽略",
                  f.loc, f"排除情形/{eid}")
 
 

@@ -333,7 +333,7 @@ def score(app: Application, cat: Catalogue, year: int | None = None, grid=None, 
     for eid, f in app.exclusions.items():
         if f.value and sel.campaign is not None and eid in {e.id for e in sel.campaign.exclusions}:
             text = next(e.text for e in sel.campaign.exclusions if e.id == eid)
-            ev.blocking.append(f"声明近三年存在排除情形 {eid}（{text}）：按 {sel.year} 年度通知不得申报。")
+            ev.blocking.append(f"声明近三年存在排除情形 {eid}（{text}）：按{sel.campaign.exclusions_named}不得申报。")
     if rb is None:
         ev.total_withheld = sel.problem or "没有可用的评价指标体系"
         return ev
