@@ -389,6 +389,8 @@ def test_submitted_documents_hold_nothing_of_the_tool(cli, tmp_path, name, repor
     assert any(h.endswith(("否决条件", "申报条件核查")) for h in heads) and "不得申报的情形" in text
     # the list is named by where it comes from: from 2024 the standing 梯度培育办法, not a notice of that year
     assert "对照《绿色工厂梯度培育及管理暂行办法》所列不得申报的情形逐项核查：均不存在。" in text
+    if name == "硅铁厂":                          # the verdict says what holds, in one sentence
+        assert "该工厂符合2026年度申报条件，近三年不存在不得申报的情形，满足全部基本要求。" in text
     wb = load_workbook(out / "评价说明（内部）.xlsx")
     assert {"检查结果", "申报条件", "未核实的规则", "缺失值", "指标计算", "碳排放"} <= set(wb.sheetnames)
     # the year's 申报条件 with the applicant's answer; how sure the rule is stays in the working file
@@ -410,6 +412,7 @@ def test_an_unmet_condition_is_in_the_conclusion_and_a_formal_build_refuses(cli,
     assert r.exit_code == 0, r.output
     text = docx_text(next((tmp_path / "draft").glob("*.docx")))
     assert "该园区不符合申报条件：申报园区须已列入省级绿色制造名单。" in text
+    assert "符合2025年度申报条件" not in text
     assert "已列入省级绿色制造名单：否" in text and "不符合或未填写的见下表" in text
 
 

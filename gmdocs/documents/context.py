@@ -163,12 +163,22 @@ def _conclusion(ev: Evaluation, rep: CheckReport, kind: str, headings: dict[str,
     unmet = [c.text for c in rep.conditions if c.met is False and c.binding]
     if unmet:
         parts.append(f"{subject}不符合申报条件：" + "、".join(unmet) + "。")
+    met = []                     # what holds, said in one sentence: the conditions, the exclusions, the gates
+    if rep.conditions and all(c.met for c in rep.conditions):
+        met.append(f"符合{rep.selection.year}年度申报条件")
+    camp = rep.selection.campaign
+    if camp is not None and camp.exclusions and all(
+            (f := rep.application.exclusions.get(e.id)) is not None and f.value is False for e in camp.exclusions):
+        met.append("近三年不存在不得申报的情形")
     if ev.veto:
         parts.append(f"{subject}基本要求有不符合项（一票否决），不满足申报条件。")
     elif any(g.passed is None for g in ev.gates if g.mandatory):
         parts.append(f"{subject}有基本要求未填写，无法判断是否满足申报条件。")
-    elif ev.gates:
-        parts.append(f"{subject}满足全部基本要求。")
+    else:
+        if ev.gates:
+            met.append("满足全部基本要求")
+        if met and not excluded and not unmet:
+            parts.append(f"{subject}{'，'.join(met)}。")
     basis = ev.basis_title or ev.rulebook_title
     if ev.total is not None:
         t = f"按《{basis}》评价，总分 {points(ev.total)}" + (f"（满分 {points(ev.total_max)}）" if ev.total_max else "")
