@@ -389,6 +389,10 @@ def test_submitted_documents_hold_nothing_of_the_tool(cli, tmp_path, name, repor
     assert any(h.endswith(("否决条件", "申报条件核查")) for h in heads) and "不得申报的情形" in text
     # the list is named by where it comes from: from 2024 the standing 梯度培育办法, not a notice of that year
     assert "对照《绿色工厂梯度培育及管理暂行办法》所列不得申报的情形逐项核查：均不存在。" in text
+    if name == "汽车链主":                        # a 不符合 item's explanation is not listed as a 证明材料
+        doc_index = [t for t in doc.tables if [c.text for c in t.rows[0].cells][:3] == ["序号", "对应条目", "证明材料"]]
+        listed = [row.cells[2].text for row in doc_index[0].rows[1:]]
+        assert "营业执照" in listed and "供应商培训尚未形成年度计划" not in listed
     if name == "硅铁厂":                          # the verdict says what holds, in one sentence
         assert "该工厂符合2026年度申报条件，近三年不存在不得申报的情形，满足全部基本要求。" in text
     wb = load_workbook(out / "评价说明（内部）.xlsx")

@@ -356,7 +356,7 @@ def build_context(app: Application, rep: CheckReport, ev: Evaluation, cat: Catal
     evidence, n = [], 0
     attachments = attachments or []
     for a in list(app.gates) + list(app.answers):
-        if a.evidence:
+        if a.evidence and a.result not in ("不符合", "不适用"):     # what explains a 不符合 is not a document
             n += 1
             hits = [x["pages"] for x in attachments if x["name"] and x["name"] in a.evidence]
             evidence.append({"n": str(n), "item": a.id, "evidence": a.evidence, "pages": "、".join(hits) or "—"})
