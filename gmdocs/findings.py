@@ -11,7 +11,7 @@ SEVERITY_NAMES = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
 # applicants); the codes themselves stay in --json output for scripts.
 CODE_LABELS = {
     "input": "填写格式", "required": "必填项", "sheet-missing": "工作表缺失", "merged-cell": "合并单元格",
-    "formula": "公式单元格", "year-header": "年份表头", "unit-unknown": "单位", "raw-unit": "原始数据单位",
+    "formula": "公式单元格", "date-format": "日期格式", "year-header": "年份表头", "unit-unknown": "单位", "raw-unit": "原始数据单位",
     "raw-item": "原始数据项目", "unknown-item": "未知的项目", "negative": "负数", "code-number": "代码被存成数字",
     "control-char": "不可见字符", "uscc": "统一社会信用代码", "uscc-number": "统一社会信用代码",
     "uscc-normalised": "统一社会信用代码", "campaign": "年度与类别", "rulebook": "评价依据",

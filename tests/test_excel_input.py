@@ -504,3 +504,27 @@ def test_the_fast_reader_reads_exactly_what_openpyxl_reads(monkeypatch, name):
     slow = load_application(path)
     assert fast[0] == slow[0]
     assert [f.to_json() for f in fast[1]] == [f.to_json() for f in slow[1]]
+
+
+@pytest.mark.parametrize("reader", ["calamine", "openpyxl"])
+def test_numbers_in_cells_formatted_as_dates_are_said_in_chinese(tmp_path, monkeypatch, reader):
+    import warnings
+    if reader == "openpyxl":
+        monkeypatch.setenv("GMDOCS_XLSX_READER", "openpyxl")
+    wb = load_workbook(XLSX)
+    ws = wb["经济与能源汇总"]
+    ws["C3"], ws["C3"].number_format = 45000, "yyyy-mm-dd"              # Excel shows 2023-03-15
+    ws["B3"], ws["B3"].number_format = 1.0529962260839640e16, "yyyy-mm-dd"  # no date at all: Excel shows ####
+    p = tmp_path / "日期格式.xlsx"
+    wb.save(p)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        app, fs = load_application(p)
+    assert not caught, [str(w.message) for w in caught]          # nothing in English on the user's terminal
+    [c3] = [f for f in fs if f.where.endswith("经济与能源汇总!C3")]
+    assert c3.severity == "error" and "日期格式（显示为 2023-03-15）" in c3.message and "datetime" not in c3.message
+    b3 = [f for f in fs if f.where.endswith("经济与能源汇总!B3")]
+    assert b3 and all("#VALUE!" not in f.message for f in b3)
+    y = next(y for y in app.years if y.year == int(ws["A3"].value))
+    assert y.output_value == 10529962260839640                       # the number the cell holds, not an error
+    assert any("不是有效日期" in f.message and f.severity == "warning" for f in b3)

@@ -70,7 +70,13 @@ def convert(spec: FieldSpec, raw, loc: Loc, c: Collector, label: str | None = No
     except (ValueError, TypeError):
         kind = {"number": "数字", "percent": "百分数（如 62.5）", "int": "整数", "date": "日期（YYYY-MM-DD）",
                 "bool": "是 或 否"}.get(spec.type, "文本") if spec.id != "year" else "四位年份（如 2023 或 2023年）"
-        c.error(loc, label, f"应为{kind}，实际填写的是 {raw!r}")
+        if isinstance(raw, (dt.date, dt.time)):     # a number typed into a cell formatted as a date shows as one
+            shown = raw.date().isoformat() if isinstance(raw, dt.datetime) and raw.time() == dt.time(0) else raw.isoformat()
+            c.error(loc, label, f"应为{kind}，但单元格是日期格式（显示为 {shown}）：请把单元格格式改为“常规”或“数值”，"
+                    "再填写数值", code="date-format")
+        else:
+            c.error(loc, label, f"应为{kind}，实际填写的是“{raw}”" if isinstance(raw, str) else
+                    f"应为{kind}，实际填写的是 {raw}")
         return None
     if v is None:
         if spec.required:
@@ -500,6 +506,7 @@ class _SheetValues:
     def __init__(self, title: str, rows):
         self.title = title
         self._cells: dict[tuple[int, int], object] = {}
+        self.date_overflow: list[tuple[str, object]] = []      # (cell, number) formatted as a date it cannot be
         self.max_row = 0
         for r, row in enumerate(rows, 1):
             for c, v in enumerate(row, 1):
@@ -509,6 +516,45 @@ class _SheetValues:
 
     def cell(self, r: int, c: int) -> _Value:
         return _Value(self._cells.get((r, c)))
+
+
+_DATE_OVERFLOW = re.compile(r"Cell (\$?[A-Z]+\$?\d+) is marked as a date but the serial value (\S+) is outside")
+
+
+def _openpyxl_quietly(make):
+    """`make()` with openpyxl's warnings kept from the user's terminal (English, about features gmdocs does not read:
+    extensions, styles); returns (result, the warnings' texts)."""
+    import warnings
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = make()
+    return result, [str(w.message) for w in caught]
+
+
+def _openpyxl_sheet(name: str, ws) -> _SheetValues:
+    """A sheet read by openpyxl. A number in a cell formatted as a date it cannot be (openpyxl warns and reads
+    '#VALUE!') is read as the number, and remembered so that the reader says so at that cell."""
+    from openpyxl.utils.cell import coordinate_to_tuple
+    sheet, said = _openpyxl_quietly(lambda: _SheetValues(name, ws.iter_rows(values_only=True)))
+    for text in said:
+        m = _DATE_OVERFLOW.search(text)
+        if not m:
+            continue
+        try:
+            serial = float(m.group(2))
+            r, c = coordinate_to_tuple(m.group(1).replace("$", ""))
+        except ValueError:
+            continue
+        value = int(serial) if serial.is_integer() and abs(serial) < 2 ** 63 else serial
+        sheet._cells[(r, c)] = value
+        sheet.max_row = max(sheet.max_row, r)
+        sheet.date_overflow.append((m.group(1).replace("$", ""), value))
+    return sheet
+
+
+def _load_openpyxl(path):
+    from openpyxl import load_workbook
+    return _openpyxl_quietly(lambda: load_workbook(path, data_only=True, read_only=True))[0]
 
 
 class _BookValues:
@@ -522,7 +568,7 @@ class _BookValues:
 
     def __getitem__(self, name: str) -> _SheetValues:
         if name not in self._sheets:
-            self._sheets[name] = _SheetValues(name, self._wb[name].iter_rows(values_only=True))
+            self._sheets[name] = _openpyxl_sheet(name, self._wb[name])
         return self._sheets[name]
 
     def loaded(self) -> list[str]:
@@ -569,10 +615,9 @@ class _CalamineBook(_BookValues):
             if any(isinstance(v, float) and abs(v) >= 2 ** 53 for row in rows for v in row):
                 # calamine reads every number as a float: an 18-digit integer (a code another program wrote as a
                 # number) would lose digits; openpyxl reads the digits as written
-                from openpyxl import load_workbook
-                wb = load_workbook(self._path, data_only=True, read_only=True)
+                wb = _load_openpyxl(self._path)
                 try:
-                    self._sheets[name] = _SheetValues(name, wb[name].iter_rows(values_only=True))
+                    self._sheets[name] = _openpyxl_sheet(name, wb[name])
                 finally:
                     wb.close()
             else:
@@ -592,8 +637,7 @@ def _open_book(path: Path):
             return _CalamineBook(path)
         except ImportError:
             pass
-    from openpyxl import load_workbook
-    return _BookValues(load_workbook(path, data_only=True, read_only=True))
+    return _BookValues(_load_openpyxl(path))
 
 
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Za-z]+\d+(?::[A-Za-z]+\d+)?)"')
@@ -722,6 +766,9 @@ class _XlsxReader:
         """Merged ranges and formulas without a result in the sheets read: named, cell by cell."""
         from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
         for name in wb.loaded():
+            for ref, value in wb[name].date_overflow:
+                self.c.warn(self.loc(name, ref), name, f"单元格 {ref} 设为日期格式，但其中的数 {value} 不是有效日期"
+                            "（Excel 中显示为 ####），已按数字读取；请把该单元格的格式改为“常规”或“数值”", code="date-format")
             cols = DATA_SHEETS.get(name)
             if cols is None:
                 continue
