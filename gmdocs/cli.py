@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import EXIT_BAD_INPUT, EXIT_OK, EXIT_PROBLEMS, GmdocsError
+from .errors import EXIT_BAD_INPUT, EXIT_OK, EXIT_PROBLEMS, GmdocsError, said
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -242,7 +242,7 @@ def click_error_text(err: click.ClickException, path: str = "gmdocs") -> str:
             text += f"；是不是要用 {'、'.join(sorted(err.possibilities))}？"
         return text + help_hint
     if isinstance(err, click.exceptions.NoSuchCommand):
-        text = f"没有这个命令 {err.command_name!r}"
+        text = f"没有这个命令 {said(err.command_name)}"
         if err.possibilities:
             text += f"；是不是要用 {'、'.join(sorted(err.possibilities))}？"
         return text + help_hint
@@ -385,7 +385,7 @@ def standard_show(ctx, number, as_json):
         _echo_json({"query": query, "results": [standard_json(cat, s) for s in hits]})
     else:
         if not hits:
-            click.echo(f"未收录：目录中没有与 {query!r} 匹配的标准。可用 gmdocs standard list 查看已收录的标准。", err=True)
+            click.echo(f"未收录：目录中没有与 {said(query)} 匹配的标准。可用 gmdocs standard list 查看已收录的标准。", err=True)
         for i, s in enumerate(hits):
             if i:
                 click.echo("")
@@ -490,7 +490,7 @@ def benchmark_show(ctx, product, doc, as_json):
         _echo_json({"query": product, "doc": doc, "results": [benchmark_json(h) for h in hits]})
     else:
         if not hits:
-            click.echo(f"未收录：没有与 {product!r}{'（文件 ' + doc + '）' if doc else ''} 匹配的标杆/基准行。", err=True)
+            click.echo(f"未收录：没有与 {said(product)}{'（文件 ' + doc + '）' if doc else ''} 匹配的标杆/基准行。", err=True)
         for i, h in enumerate(hits):
             if i:
                 click.echo("")

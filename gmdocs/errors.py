@@ -14,6 +14,34 @@ EXIT_BAD_INPUT = 2     # a file, argument or supplement the user gave is unusabl
 EXIT_INTERNAL = 4      # a defect of gmdocs itself: said in Chinese, the details written to a report file
 
 
+def said(value) -> str:
+    """A value a user wrote, as messages quote it: text in “”, a date as YYYY-MM-DD, 是/否, numbers as written
+    (never Python's repr such as datetime.datetime(2023, 3, 15, 0, 0))."""
+    import datetime as dt
+    if value is None:
+        return "（空）"
+    if isinstance(value, str):
+        return f"“{value}”"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, float):
+        return f"{value:.15g}"
+    return str(value)
+
+
+def not_a_number(value, kind: str = "数字") -> str:
+    """'应为数字，实际是 …', with the likely cause when Excel shows the number as a date."""
+    import datetime as dt
+    if isinstance(value, (dt.date, dt.time)):
+        return (f"应为{kind}，但单元格是日期格式（显示为 {said(value)}）：请把单元格格式改为“常规”或“数值”，"
+                "再填写数值")
+    return f"应为{kind}，实际是 {said(value)}"
+
+
 @dataclass(frozen=True)
 class Problem:
     file: str

@@ -31,7 +31,7 @@ from typing import Any, Callable
 
 from .catalogue.model import CAP_COUNTS, CATEGORY_NAMES
 from .catalogue.yamlsrc import LDict, display_path, read_yaml
-from .errors import EXIT_BAD_INPUT, GmdocsError, Problem
+from .errors import EXIT_BAD_INPUT, GmdocsError, Problem, said
 
 SHEET = "评价项目台账"
 HELP_SHEET = "填写说明"
@@ -179,7 +179,7 @@ def _project(raw: dict[str, Any], where: Callable[[str], tuple[str, int | None]]
     if raw.get("year") in (None, ""):
         bad("year", "必填项未填写（推荐工作年度，如 2024）")
     elif year is None:
-        bad("year", f"年度应为四位年份（如 2024），实际是 {raw.get('year')!r}")
+        bad("year", f"年度应为四位年份（如 2024），实际是 {said(raw.get('year'))}")
     cat_raw = _text(raw.get("category"))
     category = CATEGORY_ALIASES.get(cat_raw)
     if not cat_raw:
@@ -194,10 +194,10 @@ def _project(raw: dict[str, Any], where: Callable[[str], tuple[str, int | None]]
         report_date = _date(raw.get("report_date"))
     except ValueError:
         report_date = None
-        bad("report_date", f"日期应写成 YYYY-MM-DD（如 2024-06-30），实际是 {raw.get('report_date')!r}")
+        bad("report_date", f"日期应写成 YYYY-MM-DD（如 2024-06-30），实际是 {said(raw.get('report_date'))}")
     except (OverflowError, TypeError):
         report_date = None
-        bad("report_date", f"不是有效的日期：{raw.get('report_date')!r}")
+        bad("report_date", f"不是有效的日期：{said(raw.get('report_date'))}")
     if len(problems) > before:
         return None
     assert year is not None and category is not None and level is not None
@@ -379,7 +379,7 @@ def cap_rule(cat, year: int) -> tuple[str, int | None, str]:
     try:
         limit = int(cap.value)
     except (TypeError, ValueError):
-        return counts, None, f"{year} 年度项目上限无法识别：{cap.value!r}"
+        return counts, None, f"{year} 年度项目上限无法识别：{said(cap.value)}"
     refs = "；".join(s.ref for s in cap.sources if s.ref) or "出处未收录"
     return counts, limit, f"{how}不超过 {limit} 项{guessed}（依据：{refs}）{cap.mark}"
 

@@ -247,7 +247,7 @@ def test_negative_output_and_total_each_at_their_place(cli, tmp_path):
     (["build", "x.yaml", "-o", "out", "--foo"], "没有这个选项 --foo"),
     (["build", "x.yaml", "-o", "out", "--date", "2024/1/1"], "参数 --date 的值 '2024/1/1' 不是有效的日期，应写成 YYYY-MM-DD"),
     (["search", "能效", "--limit"], "选项 --limit 后面缺少值"),
-    (["buidl"], "没有这个命令 'buidl'；是不是要用 build？"),
+    (["buidl"], "没有这个命令 “buidl”；是不是要用 build？"),
 ])
 def test_click_errors_are_chinese_with_exit_code_2(cli, args, expected):
     r = cli(*args)
@@ -359,3 +359,14 @@ def test_every_finding_code_has_a_chinese_name():
         codes |= set(re.findall(r"\bcode: str = \"([a-z][a-z0-9-]*)\"", text))
     assert {"input", "eligibility", "energy-sum", "sheet-missing"} <= codes     # the scan finds them
     assert codes - set(CODE_LABELS) == set()
+
+
+def test_values_are_quoted_as_users_wrote_them_never_as_python_repr():
+    import datetime as dt
+
+    from gmdocs.errors import not_a_number, said
+    assert said("市级") == "“市级”" and said(None) == "（空）" and said(True) == "是" and said(1.5) == "1.5"
+    assert said(dt.datetime(2023, 3, 15)) == "2023-03-15" and said(dt.datetime(2023, 3, 15, 8, 30)) == "2023-03-15 08:30:00"
+    assert said(10529962260839640) == "10529962260839640"
+    assert "日期格式（显示为 2023-03-15）" in not_a_number(dt.datetime(2023, 3, 15))
+    assert not_a_number("约 50") == "应为数字，实际是 “约 50”"

@@ -16,7 +16,7 @@ import zipfile
 from pathlib import Path
 
 from ..catalogue.yamlsrc import LDict, display_path, read_yaml
-from ..errors import EXIT_BAD_INPUT, GmdocsError
+from ..errors import EXIT_BAD_INPUT, GmdocsError, not_a_number, said
 from ..findings import ERROR, INFO, WARNING, Finding
 from ..fsutil import require_file
 from ..limits import open_zip_checked
@@ -71,19 +71,16 @@ def convert(spec: FieldSpec, raw, loc: Loc, c: Collector, label: str | None = No
         kind = {"number": "数字", "percent": "百分数（如 62.5）", "int": "整数", "date": "日期（YYYY-MM-DD）",
                 "bool": "是 或 否"}.get(spec.type, "文本") if spec.id != "year" else "四位年份（如 2023 或 2023年）"
         if isinstance(raw, (dt.date, dt.time)):     # a number typed into a cell formatted as a date shows as one
-            shown = raw.date().isoformat() if isinstance(raw, dt.datetime) and raw.time() == dt.time(0) else raw.isoformat()
-            c.error(loc, label, f"应为{kind}，但单元格是日期格式（显示为 {shown}）：请把单元格格式改为“常规”或“数值”，"
-                    "再填写数值", code="date-format")
+            c.error(loc, label, not_a_number(raw, kind), code="date-format")
         else:
-            c.error(loc, label, f"应为{kind}，实际填写的是“{raw}”" if isinstance(raw, str) else
-                    f"应为{kind}，实际填写的是 {raw}")
+            c.error(loc, label, f"应为{kind}，实际填写的是 {said(raw)}")
         return None
     if v is None:
         if spec.required:
             c.error(loc, label, f"必填项未填写{('（' + spec.help + '）') if spec.help else ''}", code="required")
         return None
     if spec.type == "choice" and v not in spec.choices:
-        c.error(loc, label, f"取值 {v!r} 不在可选范围内：{'、'.join(spec.choices)}")
+        c.error(loc, label, f"取值 {said(v)} 不在可选范围内：{'、'.join(spec.choices)}")
         return None
     return v
 
@@ -154,7 +151,7 @@ def unit_energy_unit(prod: ProductOutput, written, loc: Loc, c: Collector) -> No
     if hit is None:
         known = "、".join(u for u, _ in unit_tables()["unit_energy:exact"].values())
         c.warn(loc, f"产品/{prod.name}/单位产品综合能耗单位",
-               f"单位 {unit!r} 无法识别：“{prod.name}”的单位产品综合能耗不与能效标杆水平/基准水平对标（已跳过）。"
+               f"单位 {said(unit)} 无法识别：“{prod.name}”的单位产品综合能耗不与能效标杆水平/基准水平对标（已跳过）。"
                f"请写 {known} 之一（也认得 千克标准煤/吨、公斤标准煤/吨 等写法）", code="unit-unknown")
         return
     prod.unit_energy_unit, factor = hit
@@ -171,7 +168,7 @@ def _result(raw, loc: Loc, c: Collector, label: str) -> str | None:
     if s in ("否", "×"):
         return "不符合"
     if s not in RESULTS:
-        c.error(loc, label, f"结论 {s!r} 不合法：应为 {'、'.join(RESULTS)}")
+        c.error(loc, label, f"结论 {said(s)} 不合法：应为 {'、'.join(RESULTS)}")
         return None
     return s
 
@@ -185,7 +182,7 @@ def raw_entry(label, part, unit, amounts: dict[int, float], loc: Loc, year_locs:
         return None
     item = RAW_BY_LABEL.get(label)
     if item is None:
-        c.error(loc, "原始数据/项目", f"未知的项目 {label!r}（可用：{'、'.join(RAW_BY_LABEL)}）", code="raw-item")
+        c.error(loc, "原始数据/项目", f"未知的项目 {said(label)}（可用：{'、'.join(RAW_BY_LABEL)}）", code="raw-item")
         return None
     canonical, units = RAW_UNITS[item.kind]
     unit = clean_text(unit)
@@ -194,7 +191,7 @@ def raw_entry(label, part, unit, amounts: dict[int, float], loc: Loc, year_locs:
         return None
     factor = raw_unit_factor(item.kind, unit)
     if factor is None:
-        c.error(loc, f"原始数据/{label}/单位", f"“{label}”的单位 {unit!r} 无法识别（可用：{'、'.join(units)}）",
+        c.error(loc, f"原始数据/{label}/单位", f"“{label}”的单位 {said(unit)} 无法识别（可用：{'、'.join(units)}）",
                 code="raw-unit")
         return None
     part = clean_text(part)
@@ -266,12 +263,12 @@ class _YamlReader:
         category = LABEL_TO_CATEGORY.get(cat_raw or "")
         if category is None:
             raise GmdocsError(f"{self.loc(data, '类别')}: 类别应为 {'、'.join(CATEGORY_LABELS.values())}，"
-                              f"实际是 {cat_raw!r}", EXIT_BAD_INPUT)
+                              f"实际是 {said(cat_raw)}", EXIT_BAD_INPUT)
         year = None
         try:
             year = to_year(data.get("年度"))
         except ValueError:
-            c.error(self.loc(data, "年度"), "年度", f"年度应为四位年份，实际是 {data.get('年度')!r}")
+            c.error(self.loc(data, "年度"), "年度", f"年度应为四位年份，实际是 {said(data.get('年度'))}")
         app = Application(category, year, self.disp, {}, loc=self.loc(data))
         info = data.get("基本信息")
         if not isinstance(info, LDict):
@@ -350,7 +347,7 @@ class _YamlReader:
                 y = to_year(k)
                 n = to_number(v)
             except ValueError:
-                self.c.error(loc, label, f"年份或数值不合法：{k!r}: {v!r}")
+                self.c.error(loc, label, f"年份或数值不合法：{said(k)}: {said(v)}")
                 continue
             if y is not None and n is not None:
                 out[y] = n
@@ -378,7 +375,7 @@ class _YamlReader:
                     y = to_year(k)
                     n = to_number(v)
                 except ValueError:
-                    self.c.error(self.loc(item, k), f"能源消费/{carrier}", f"年份或数量不合法：{k!r}: {v!r}")
+                    self.c.error(self.loc(item, k), f"能源消费/{carrier}", f"年份或数量不合法：{said(k)}: {said(v)}")
                     continue
                 if y is not None and n is not None:
                     amounts[y] = n
@@ -397,7 +394,7 @@ class _YamlReader:
                     y = to_year(k)
                     n = to_number(v)
                 except ValueError:
-                    self.c.error(self.loc(item, k), f"原始数据/{label}", f"年份或数值不合法：{k!r}: {v!r}")
+                    self.c.error(self.loc(item, k), f"原始数据/{label}", f"年份或数值不合法：{said(k)}: {said(v)}")
                     continue
                 if y is not None and n is not None:
                     amounts[y], locs[y] = n, self.loc(item, k)
@@ -447,7 +444,7 @@ class _YamlReader:
             try:
                 value = to_number(item.get("数值"))
             except ValueError:
-                self.c.error(self.loc(item, "数值"), f"{key}/{aid}/数值", f"应为数字，实际是 {item.get('数值')!r}")
+                self.c.error(self.loc(item, "数值"), f"{key}/{aid}/数值", not_a_number(item.get('数值')))
             res = _result(item.get("结论"), self.loc(item, "结论") if "结论" in item else loc, self.c, f"{key}/{aid}/结论")
             a = Answer(aid, res, value, clean_text(item.get("证据")), loc,
                        value_loc=self.loc(item, "数值") if "数值" in item else loc)
@@ -457,7 +454,7 @@ class _YamlReader:
                     try:
                         setattr(a, attr, to_number(item.get(label)))
                     except ValueError:
-                        self.c.error(self.loc(item, label), f"{key}/{aid}/{label}", f"应为数字，实际是 {item.get(label)!r}")
+                        self.c.error(self.loc(item, label), f"{key}/{aid}/{label}", not_a_number(item.get(label)))
             a.evaluator_note = clean_text(item.get("评价说明"))
             out.append(a)
         return out
@@ -488,7 +485,7 @@ class _YamlReader:
             try:
                 app.exclusions[str(k)] = Field(to_bool(v), loc)
             except ValueError:
-                self.c.error(loc, f"排除情形/{k}", f"应为 是 或 否，实际是 {v!r}")
+                self.c.error(loc, f"排除情形/{k}", f"应为 是 或 否，实际是 {said(v)}")
 
 
 # ------------------------------------------------------------------ XLSX
@@ -815,7 +812,7 @@ class _XlsxReader:
         category = LABEL_TO_CATEGORY.get(cat_raw or "")
         if category is None:
             raise GmdocsError(f"{self.disp} 基本信息!B{rows.get('类别', '?')}: 类别应为 "
-                              f"{'、'.join(CATEGORY_LABELS.values())}，实际是 {cat_raw!r}", EXIT_BAD_INPUT)
+                              f"{'、'.join(CATEGORY_LABELS.values())}，实际是 {said(cat_raw)}", EXIT_BAD_INPUT)
         year = None
         if "年度" in rows:
             try:
@@ -874,7 +871,7 @@ class _XlsxReader:
             try:
                 y = header_year(raw)
             except ValueError:
-                self.c.error(self.loc(ws.title, cell), f"{ws.title}/表头", f"表头 {raw!r} 不是年份：应写四位年份，如 2023年"
+                self.c.error(self.loc(ws.title, cell), f"{ws.title}/表头", f"表头 {said(raw)} 不是年份：应写四位年份，如 2023年"
                              "（这一列的数值无法读取）", code="year-header")
                 y = None
             else:
@@ -936,7 +933,7 @@ class _XlsxReader:
                     n = to_number(raw)
                 except ValueError:
                     self.c.error(self.loc(ws.title, f"{chr(64 + col)}{r}"), f"能源消费/{carrier}",
-                                 f"应为数字，实际是 {raw!r}")
+                                 not_a_number(raw))
                     continue
                 if y is not None and n is not None:
                     amounts[y] = n
@@ -963,7 +960,7 @@ class _XlsxReader:
                 try:
                     n = to_number(raw)
                 except ValueError:
-                    self.c.error(self.loc(ws.title, cell), f"原始数据/{label}", f"应为数字，实际是 {raw!r}")
+                    self.c.error(self.loc(ws.title, cell), f"原始数据/{label}", not_a_number(raw))
                     continue
                 if y is not None and n is not None:
                     amounts[y], locs[y] = n, self.loc(ws.title, cell)
@@ -993,7 +990,7 @@ class _XlsxReader:
                     try:
                         n = to_number(raw)
                     except ValueError:
-                        self.c.error(self.loc(ws.title, cell), f"产品/{name}/{label}", f"应为数字，实际是 {raw!r}")
+                        self.c.error(self.loc(ws.title, cell), f"产品/{name}/{label}", not_a_number(raw))
                         continue
                     if y is not None and n is not None:
                         target[y] = n
@@ -1027,7 +1024,7 @@ class _XlsxReader:
                     value = to_number(raw)
                 except ValueError:
                     self.c.error(self.loc(sheet, f"{chr(64 + value_col)}{r}"), f"{sheet}/{aid}/数值",
-                                 f"应为数字，实际是 {raw!r}")
+                                 not_a_number(raw))
             res = _result(ws.cell(r, result_col).value, self.loc(sheet, f"{chr(64 + result_col)}{r}"), self.c,
                           f"{sheet}/{aid}/结论")
             a = Answer(aid, res, value, clean_text(ws.cell(r, evidence_col).value),
@@ -1042,7 +1039,7 @@ class _XlsxReader:
                     try:
                         setattr(a, attr, to_number(raw))
                     except ValueError:
-                        self.c.error(cell, f"{sheet}/{aid}/{label}", f"应为数字，实际是 {raw!r}")
+                        self.c.error(cell, f"{sheet}/{aid}/{label}", not_a_number(raw))
                 a.evaluator_note = clean_text(ws.cell(r, points_col + 2).value)
             out.append(a)
         return out
@@ -1074,4 +1071,4 @@ class _XlsxReader:
             try:
                 app.exclusions[eid] = Field(to_bool(ws.cell(r, 3).value), loc)
             except ValueError:
-                self.c.error(loc, f"排除情形/{eid}", f"应为 是 或 否，实际是 {ws.cell(r, 3).value!r}")
+                self.c.error(loc, f"排除情形/{eid}", f"应为 是 或 否，实际是 {said(ws.cell(r, 3).value)}")

@@ -35,7 +35,7 @@ class GridChoice:
         cal, _, region = text.partition(":")
         cal = cal.strip()
         if cal not in GRID_CALIBRES:
-            raise ValueError(f"电网排放因子口径 {text!r} 不合法，应为：{'、'.join(GRID_CALIBRES)}"
+            raise ValueError(f"电网排放因子口径 “{text}” 不合法，应为：{'、'.join(GRID_CALIBRES)}"
                              "（区域和省级写成 regional:华北、provincial:内蒙古）")
         if cal in ("regional", "provincial") and not region.strip():
             raise ValueError(f"口径 {cal} 要写明{'区域' if cal == 'regional' else '省份'}，如 {cal}:"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..application.model import Application, Loc
 from ..catalogue.load import Catalogue
-from ..errors import EXIT_PROBLEMS, GmdocsError
+from ..errors import EXIT_PROBLEMS, GmdocsError, said
 from ..findings import ERROR, INFO, WARNING, Finding
 from .energy import BASIS, YearEnergy, year_energy
 from .select import Selection, select
@@ -238,7 +238,7 @@ def normalise_text(app: Application, add) -> None:
     if f is not None and f.value is not None:
         code = normalise(f.value)
         if code != f.value:
-            add(Finding(INFO, "uscc-normalised", f"统一社会信用代码 {str(f.value)!r} 已规范为 {code}"
+            add(Finding(INFO, "uscc-normalised", f"统一社会信用代码 {said(str(f.value))} 已规范为 {code}"
                         f"（{what_changed(f.value, code)}），以下检查、评分和生成的文件都用 {code}",
                         _where(f.loc, app), "统一社会信用代码"))
             app.info["uscc"] = AppField(code or None, f.loc)

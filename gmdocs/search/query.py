@@ -23,7 +23,7 @@ import functools
 import re
 from dataclasses import asdict, dataclass
 
-from ..errors import EXIT_BAD_INPUT, GmdocsError
+from ..errors import EXIT_BAD_INPUT, GmdocsError, said
 from .analyzer import fold, runs, tokens
 
 TYPES = ("standard", "indicator", "benchmark", "policy")
@@ -149,7 +149,7 @@ def parse_query(text: str) -> ParsedQuery:
             pq.words.append(piece)
     pq.terms = pq.runs + pq.words
     if not (pq.numbers or pq.docnos or pq.years or pq.terms):
-        raise GmdocsError(f"检索词 {text!r} 中没有可检索的文字或编号", EXIT_BAD_INPUT)
+        raise GmdocsError(f"检索词 {said(text)} 中没有可检索的文字或编号", EXIT_BAD_INPUT)
     return pq
 
 
@@ -480,7 +480,7 @@ def _passes(store, pq: ParsedQuery, docs: list[dict]) -> tuple[list[_Scored], bo
 def run_search(store, text: str, type_: str | None = None, status: str | None = None,
                year: int | None = None, limit: int = 10) -> SearchResults:
     if type_ and type_ not in TYPES:
-        raise GmdocsError(f"--type 的取值 {type_!r} 不合法：应为 {'、'.join(TYPES)}", EXIT_BAD_INPUT)
+        raise GmdocsError(f"--type 的取值 {said(type_)} 不合法：应为 {'、'.join(TYPES)}", EXIT_BAD_INPUT)
     if limit < 1:
         raise GmdocsError("--limit 应为正整数", EXIT_BAD_INPUT)
     pq = parse_query(text)
