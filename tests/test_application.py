@@ -217,6 +217,8 @@ def test_provincial_list_condition_follows_the_year_and_the_level(cli, tmp_path)
     r, fs = findings(cli, p)
     hit = [f for f in fs if f["code"] == "eligibility"]
     assert r.exit_code == 1 and hit and hit[0]["severity"] == "error" and "申报园区须已列入省级绿色制造名单" in hit[0]["message"]
+    assert as_json(r)["conditions"] == [{"text": "申报园区须已列入省级绿色制造名单", "shown": "已列入省级绿色制造名单：否",
+                                         "met": False, "binding": True, "confidence_mark": "【未核实：单一来源】"}]
     assert "【未核实：单一来源】" in hit[0]["message"]
     # …but not when it applies for the provincial list itself
     p2 = variant(tmp_path, "已列入省级绿色制造名单: 是", "已列入省级绿色制造名单: 否\n  申报层级: 省级", src=park, name="b.yaml")

@@ -14,6 +14,8 @@ def check_json(rep: CheckReport) -> dict:
         "errors": len(rep.errors), "warnings": len(rep.warnings),
         "energy": {str(y): {"computed_tce": e.tce, "basis": "当量值", "unverified": e.unverified}
                    for y, e in rep.energy.items()},
+        "conditions": [{"text": c.text, "shown": c.shown, "met": c.met, "binding": c.binding,
+                        "confidence_mark": c.mark} for c in rep.conditions],
         "findings": [f.to_json() for f in rep.findings],
     }
 
