@@ -89,6 +89,19 @@ def test_form_fields_carry_units_choices_and_help_from_the_spec(cat):
     assert any(f.help for row in secs["indicators"].table.rows for f in row)
 
 
+def test_the_form_shows_the_years_conditions_next_to_their_fields(cat):
+    help23 = {f.label: f.help for f in form_sections(skeleton(cat, "park", 2023))[0].fields}
+    assert "2023年度申报条件：省级及以上工业园区" in help23["园区级别"]
+    assert "2023年度申报条件：具备统一管理机构" in help23["管理机构"]
+    sk25 = skeleton(cat, "park", 2025)
+    help25 = {f.label: f.help for f in form_sections(sk25)[0].fields}
+    assert "省级及以上" not in help25["园区级别"]                  # not carried to a year that does not say it
+    assert "2025年度申报条件：申报园区须已列入省级绿色制造名单【未核实：单一来源】" in help25["已列入省级绿色制造名单"]
+    years = form_sections(sk25)[1].table.rows[0]
+    assert "2025年度的门槛未收录" in next(f.help for f in years if f.label == "工业增加值占比")
+    assert "gmdocs" not in "".join(help23.values()) + "".join(help25.values())
+
+
 # ---------------------------------------------------------------- pages, CSRF, live check
 def test_pages_answer_in_chinese(app):
     with TestClient(app) as c:
@@ -117,6 +130,12 @@ def test_a_defect_in_a_page_is_a_chinese_page_with_a_report_file(app, monkeypatc
     assert "Traceback" not in r.text and "boom" not in r.text
     [report] = (tmp_path / "cache" / "错误报告").glob("gmdocs-*.txt")
     assert "GET /search" in report.read_text(encoding="utf-8") and "boom in search" in report.read_text(encoding="utf-8")
+    assert str(report) in r.text                     # on this computer the user can open it
+    # served to other computers (with an access token): no server path in the page
+    remote = create_app(workspace_root=tmp_path / "ws2", token="t0ken")
+    with TestClient(remote, raise_server_exceptions=False) as c:
+        r = c.get("/search", params={"q": "绿色工厂", "token": "t0ken"})
+    assert r.status_code == 500 and "内部错误" in r.text and str(tmp_path) not in r.text
 
 
 def test_a_post_without_the_session_token_is_refused(app):

@@ -62,7 +62,26 @@ def skeleton(cat: Catalogue, category: str, year: int) -> dict:
         "category": category, "year": year, "years": [year - 3, year - 2, year - 1],
         "rulebook": rb, "exclusions": camp.exclusions, "carriers": carriers,
         "gates": rb.gates if rb else [], "groups": rb.groups if rb else [],
+        "conditions": year_conditions(camp, category),
     }
+
+
+def year_conditions(camp, category: str) -> dict[str, str]:
+    """The year's 申报条件 that concern a field, by field id, as the form and the template show them next to it
+    (from the campaign data: eligibility, and a park's 工业增加值占比 threshold)."""
+    out: dict[str, list[str]] = {}
+    cc = camp.categories.get(category)
+    el = cc.eligibility if cc is not None else None
+    if el is not None and el.known:
+        for r in el.value:
+            out.setdefault(r.field, []).append(f"{camp.year}年度申报条件：{r.text}{el.mark}"
+                                               + ("（国家层面申报）" if r.level == "国家级" else ""))
+    share = cc.value_added_share_over if cc is not None else None
+    if share is not None and share.known:
+        out.setdefault("value_added_share", []).append(f"{camp.year}年度须超过 {share.value:g}%{share.mark}")
+    elif share is not None:
+        out.setdefault("value_added_share", []).append(f"{camp.year}年度的门槛未收录，不核对")
+    return {k: "；".join(v) for k, v in out.items()}
 
 
 # 基本信息 cells written as text (number format @) with a comment saying why.
@@ -74,7 +93,7 @@ TEXT_CODES = {
 }
 
 
-def _field_note(s: FieldSpec) -> str:
+def _field_note(s: FieldSpec, sk: dict | None = None) -> str:
     parts = []
     if s.required:
         parts.append("必填")
@@ -84,6 +103,8 @@ def _field_note(s: FieldSpec) -> str:
         parts.append("可选：" + "/".join(s.choices))
     if s.help:
         parts.append(s.help)
+    if sk is not None and sk.get("conditions", {}).get(s.id):
+        parts.append(sk["conditions"][s.id])
     return "；".join(parts)
 
 
@@ -102,12 +123,12 @@ def yaml_text(sk: dict) -> str:
          "# 用 gmdocs check 本文件 检查，用 gmdocs score 本文件 评分。空着的项请按注释填写。",
          f"类别: {CATEGORY_LABELS[cat]}", f"年度: {sk['year']}", "", "基本信息:"]
     for s in INFO_FIELDS[cat]:
-        L.append(f"  {s.label}:    # {_field_note(s)}")
+        L.append(f"  {s.label}:    # {_field_note(s, sk)}")
     L += ["", f"# 近三年（{years[0]}—{years[-1]}）经济与能源数据；综合能耗为当量值（tce，GB/T 2589-2020）", "经济与能源汇总:"]
     for y in years:
         L.append(f"  - 年份: {y}")
         for s in YEAR_FIELDS[1:] + (PARK_YEAR_EXTRA if cat == "park" else ()):
-            L.append(f"    {s.label}:    # {_field_note(s)}")
+            L.append(f"    {s.label}:    # {_field_note(s, sk)}")
     L += ["", "# 各能源品种的实物消费量；能源品种用 GB/T 2589-2020 的名称："
           + "、".join(sk["carriers"]), "# 单位可用：" + "、".join(UNIT_FACTORS), "能源消费:"]
     L += ["  - 能源品种:", "    单位:"] + [f"    {y}:" for y in years]
@@ -296,7 +317,7 @@ def write_xlsx(sk: dict, path: Path, force: bool, app=None) -> Path:
         info.append(["类别", CATEGORY_LABELS[cat], "不要修改"])
         info.append(["年度", sk["year"], "推荐工作年度"])
         for s in INFO_FIELDS[cat]:
-            info.append([s.label + (" *" if s.required else ""), None, _field_note(s)])
+            info.append([s.label + (" *" if s.required else ""), None, _field_note(s, sk)])
             r = info.max_row
             if s.required:
                 info.cell(r, 2).fill = req_fill
@@ -309,6 +330,9 @@ def write_xlsx(sk: dict, path: Path, force: bool, app=None) -> Path:
         yrs = wb.create_sheet("经济与能源汇总")
         specs = YEAR_FIELDS + (PARK_YEAR_EXTRA if cat == "park" else ())
         header(yrs, [s.label + (f"（{s.unit}）" if s.unit else "") for s in specs], [10, 18, 18, 18, 20])
+        for col, s in enumerate(specs, 1):
+            if sk["conditions"].get(s.id):       # the year's threshold, where the column is filled in
+                yrs.cell(1, col).comment = Comment(sk["conditions"][s.id], "gmdocs", width=260, height=80)
         for y in years:
             yrs.append([y] + [None] * (len(specs) - 1))
 

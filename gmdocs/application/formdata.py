@@ -64,9 +64,11 @@ def _s(v) -> str:
     return str(v)
 
 
-def _spec_field(name: str, s: FieldSpec, value) -> FormField:
+def _spec_field(name: str, s: FieldSpec, value, sk: dict | None = None) -> FormField:
     kind = "choice" if s.choices else ("number" if s.type in NUMERIC else "text")
-    return FormField(name, s.label, kind, _s(value), s.unit, tuple(s.choices), s.help, s.required)
+    extra = (sk or {}).get("conditions", {}).get(s.id)
+    return FormField(name, s.label, kind, _s(value), s.unit, tuple(s.choices),
+                     "；".join(x for x in (s.help, extra) if x), s.required)
 
 
 def _rows(data: Mapping, key: str) -> list:
@@ -80,12 +82,12 @@ def form_sections(sk: dict, data: Mapping | None = None) -> list[FormSection]:
     cat, years = sk["category"], sk["years"]
     info = data.get("基本信息") if isinstance(data.get("基本信息"), Mapping) else {}
     out = [FormSection("info", "基本信息", "与营业执照和官方表格一致",
-                       [_spec_field(f"info.{s.label}", s, info.get(s.label)) for s in INFO_FIELDS[cat]])]
+                       [_spec_field(f"info.{s.label}", s, info.get(s.label), sk) for s in INFO_FIELDS[cat]])]
 
     by_year = {r.get("年份"): r for r in _rows(data, "经济与能源汇总")}
     specs = YEAR_FIELDS[1:] + (PARK_YEAR_EXTRA if cat == "park" else ())
     rows = [[FormField(f"year.{i}.年份", "年份", "text", str(y))]
-            + [_spec_field(f"year.{i}.{s.label}", s, by_year.get(y, {}).get(s.label)) for s in specs]
+            + [_spec_field(f"year.{i}.{s.label}", s, by_year.get(y, {}).get(s.label), sk) for s in specs]
             for i, y in enumerate(years)]
     out.append(FormSection("years", "经济与能源汇总", "综合能耗为当量值（tce，GB/T 2589-2020）",
                            table=FormTable("year", ["年份"] + [s.label for s in specs], rows)))

@@ -44,7 +44,7 @@ COMMON = (
     FieldSpec("fax", "传真", "text", required=False),
     FieldSpec("level", "申报层级", "choice", required=False, choices=("国家级", "省级"), help="默认国家级"),
     FieldSpec("on_provincial_list", "已列入省级绿色制造名单", "bool", required=False, choices=YES_NO,
-              help="申报国家层面名单时，该年度是否要求已列入省级名单见 gmdocs which 的申报条件"),
+              help="申报国家层面名单时，有的年度要求已列入省级绿色制造名单"),
     FieldSpec("evaluator", "第三方评价机构", "text", required=False, help="委托第三方评价时填写（推荐汇总表和项目上限核对用）"),
     FieldSpec("evaluator_rep", "评价机构法定代表人", "text", required=False),
 )
@@ -67,7 +67,7 @@ FACTORY = COMMON + (
 ) + LICENCE
 
 PARK = COMMON + (
-    FieldSpec("park_level", "园区级别", "choice", choices=PARK_LEVELS, help="须为省级及以上"),
+    FieldSpec("park_level", "园区级别", "choice", choices=PARK_LEVELS, help="按园区批准设立的层级填写"),
     FieldSpec("park_type", "园区类型", "text", required=False, help="如 经济技术开发区、高新技术产业开发区"),
     FieldSpec("industry", "主导产业", "text"),
     FieldSpec("management_body", "管理机构", "text", help="统一管理机构名称"),
@@ -103,7 +103,7 @@ YEAR_FIELDS = (
     FieldSpec("energy_total", "综合能耗", "number", unit="tce", help="当量值，按 GB/T 2589-2020 折标准煤"),
 )
 PARK_YEAR_EXTRA = (
-    FieldSpec("value_added_share", "工业增加值占比", "percent", unit="%", help="园区工业增加值占园区生产总值的比重；门槛按该年度通知（2023年度为须超过50%），gmdocs which --category park 可查"),
+    FieldSpec("value_added_share", "工业增加值占比", "percent", unit="%", help="园区工业增加值占园区生产总值的比重；门槛按该年度通知"),
 )
 
 # Units applicants write for energy carriers → (unit of the GB/T 2589 coefficient, factor).

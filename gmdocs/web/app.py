@@ -461,7 +461,12 @@ def create_app(*, token: str | None = None, workspace_root: Path | None = None, 
     async def on_defect(request: Request, exc: Exception):
         from ..errors import write_defect_report
         where = write_defect_report(exc, f"网页：{request.method} {request.url.path}")
-        tail = f"详细信息已写入 {where}，报告问题时请附上此文件" if where is not None else "详细信息无法写入文件"
+        if where is None:
+            tail = "详细信息无法写入文件"
+        elif token is None:             # on this computer: the user can open the file
+            tail = f"详细信息已写入 {where}，报告问题时请附上此文件"
+        else:                           # served to other computers: no server path in the page
+            tail = "详细信息已写入服务器上 gmdocs 缓存目录中的“错误报告”文件夹"
         message = f"gmdocs 内部错误（程序缺陷，不是您的输入有误）：{type(exc).__name__}。{tail}。可返回上一页重试"
         try:
             return error_page(request, message, status=500)
