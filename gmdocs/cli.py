@@ -484,6 +484,8 @@ def benchmark_show(ctx, product, doc, as_json):
     """
     from .catalogue.present import benchmark_json, benchmark_text
     from .catalogue.query import find_benchmark_rows
+    if not product.strip():
+        raise GmdocsError("产品或领域名称不能为空（如 gmdocs benchmark show 硅铁）", EXIT_BAD_INPUT)
     cat = _catalogue(ctx)
     hits = find_benchmark_rows(cat, product, doc)
     if as_json:
@@ -502,6 +504,17 @@ def benchmark_show(ctx, product, doc, as_json):
 @main.group(context_settings=CONTEXT)
 def catalogue():
     """数据目录：校验数据、列出缺失值。"""
+
+
+def _read_data_dir(ctx: click.Context, directory):
+    """The catalogue in DIRECTORY (default: the shipped standards/); a folder holding no gmdocs record is refused
+    rather than counted (`catalogue stats /tmp` would read every YAML file under it)."""
+    from .catalogue import read_catalogue
+    cat = read_catalogue(directory, data_dir=ctx.find_root().obj.get("data_dir"))
+    if directory is not None and next(cat.records(), None) is None:
+        raise GmdocsError(f"{directory} 不是 gmdocs 数据目录：其中没有 kind 为 standard、policy、rulebook、campaign 等的"
+                          "记录（随附的数据目录是项目中的 standards/）", EXIT_BAD_INPUT)
+    return cat
 
 
 @catalogue.command("validate", context_settings=CONTEXT)
@@ -556,9 +569,8 @@ def catalogue_stats(ctx, directory, as_json):
       gmdocs catalogue stats
       gmdocs catalogue stats --json
     """
-    from .catalogue import read_catalogue
     from .catalogue.stats import stats_text, tag_counts
-    cat = read_catalogue(directory, data_dir=ctx.find_root().obj.get("data_dir"))
+    cat = _read_data_dir(ctx, directory)
     counts = tag_counts(cat)
     if as_json:
         _echo_json({"root": str(cat.root), "files": len(cat.files), "problems": len(cat.problems), **counts})

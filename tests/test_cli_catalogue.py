@@ -91,3 +91,14 @@ def test_every_command_has_help_with_example(cli):
                 ["catalogue", "validate"], ["catalogue", "gaps"]):
         r = cli(*cmd, "--help")
         assert r.exit_code == 0 and "示例" in r.stdout, cmd
+
+
+def test_stats_of_a_folder_that_is_not_a_data_directory_is_refused(cli, tmp_path):
+    (tmp_path / "别的.yaml").write_text("名称: 不是数据记录\n", encoding="utf-8")
+    r = cli("catalogue", "stats", str(tmp_path))
+    assert r.exit_code == 2 and "不是 gmdocs 数据目录" in r.stderr
+
+
+def test_benchmark_show_needs_a_product(cli):
+    r = cli("benchmark", "show", "  ")
+    assert r.exit_code == 2 and "不能为空" in r.stderr

@@ -111,11 +111,11 @@ def _record_label(rec: Record) -> str:
 def list_standards(cat: Catalogue, status: str | None = None, level: str | None = None,
                    topic: str | None = None) -> list[Standard]:
     """Standards filtered by status, level (国家/行业/团体/地方, with or without 标准) and topic, by key."""
-    from ..errors import EXIT_BAD_INPUT, GmdocsError
+    from ..errors import EXIT_BAD_INPUT, GmdocsError, said
     if level and not level.endswith("标准"):
         level += "标准"
     if level and level not in ("国家标准", "行业标准", "团体标准", "地方标准"):
-        raise GmdocsError(f"--type 的取值 {level!r} 不合法：应为 国家、行业、团体 或 地方", EXIT_BAD_INPUT)
+        raise GmdocsError(f"--type 的取值 {said(level)} 不合法：应为 国家、行业、团体 或 地方", EXIT_BAD_INPUT)
     return [s for s in sorted(cat.standards.values(), key=lambda s: s.key)
             if (not status or s.status == status) and (not level or s.level == level)
             and (not topic or topic in s.topics)]

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from ..errors import EXIT_BAD_INPUT, EXIT_PROBLEMS, GmdocsError, Problem
+from ..errors import EXIT_BAD_INPUT, EXIT_PROBLEMS, GmdocsError, Problem, said
 from ..fsutil import atomic_write, require_file
 from ..application.values import clean_text
 from .load import Catalogue, read_catalogue
@@ -56,7 +56,7 @@ def find_rulebook(cat: Catalogue, rulebook_id: str) -> Rulebook:
     rb = cat.rulebooks.get(rulebook_id.strip())
     if rb is None:
         known = "、".join(sorted(cat.rulebooks)) or "（无）"
-        raise GmdocsError(f"没有编号为 {rulebook_id!r} 的指标体系。已收录的指标体系：{known}"
+        raise GmdocsError(f"没有编号为 {said(rulebook_id)} 的指标体系。已收录的指标体系：{known}"
                           "（gmdocs rules list 可查看名称和缺失项数）", EXIT_BAD_INPUT)
     return rb
 
@@ -288,14 +288,14 @@ def _gap_problem(rb: Rulebook, vmap: dict[str, Value], gap: str, industry: str |
     if industry is None:
         v = vmap.get(gap)
         if v is None:
-            return gap, f"缺口编号 {gap!r} 在指标体系 {rb.id} 中找不到（请不要修改“缺口编号”列）"
+            return gap, f"缺口编号 {said(gap)} 在指标体系 {rb.id} 中找不到（请不要修改“缺口编号”列）"
         if v.known:
-            return gap, f"{gap!r} 不是缺口：它已有出处的值（请不要修改“缺口编号”列）"
+            return gap, f"{said(gap)} 不是缺口：它已有出处的值（请不要修改“缺口编号”列）"
         return gap, None
     head, _, level = gap.rpartition("/")
     parts = head.split("/")
     if level not in LEVEL_LABEL or len(parts) < 5 or parts[-2] != "indicators" or gap not in vmap:
-        return gap, (f"缺口编号 {gap!r} 不是指标的基准值/引领值，不能写行业"
+        return gap, (f"缺口编号 {said(gap)} 不是指标的基准值/引领值，不能写行业"
                      "（请不要修改“缺口编号”列和“行业”列）")
     eff = f"{head}/by_industry/{industry}/{level}"
     own = vmap.get(eff)
@@ -367,12 +367,12 @@ def import_form(cat_root_or_cat: Catalogue | str | os.PathLike | None, xlsx_path
             rb = shipped.rulebooks.get(rid)
             if rb is None:
                 problems.append(Problem(cell("缺口编号", r), None, "",
-                                        f"缺口编号 {gap!r} 指向的指标体系 {rid!r} 不存在（请不要修改“缺口编号”列）"))
+                                        f"缺口编号 {said(gap)} 指向的指标体系 {said(rid)} 不存在（请不要修改“缺口编号”列）"))
                 continue
             vmap = {v.path: v for v in values_of(rb)}
         elif rid != rb.id:
             problems.append(Problem(cell("缺口编号", r), None, "",
-                                    f"缺口编号 {gap!r} 不属于本表的指标体系 {rb.id}（一张补充表只能对应一个指标体系）"))
+                                    f"缺口编号 {said(gap)} 不属于本表的指标体系 {rb.id}（一张补充表只能对应一个指标体系）"))
             continue
         industry = clean_text(get("行业", r))
         eff, msg = _gap_problem(rb, vmap, gap, industry)
@@ -386,7 +386,7 @@ def import_form(cat_root_or_cat: Catalogue | str | os.PathLike | None, xlsx_path
             number = _cell_number(raw)
         except ValueError:
             problems.append(Problem(cell("数值", r), None, "",
-                                    f"数值应为数字，实际是 {raw!r}（只填数字，不写单位或“约”“分”等文字）"))
+                                    f"数值应为数字，实际是 {said(raw)}（只填数字，不写单位或“约”“分”等文字）"))
             continue
         if number < 0:
             problems.append(Problem(cell("数值", r), None, "", f"数值不能为负数：{_num(number)}"))
@@ -476,7 +476,7 @@ def _merge_and_write(root: Path, rb: Rulebook, target: Path, new_fills: list[tup
         else:
             what = key[0] + (f"（行业：{key[1]}）" if key[1] else "")
             problems.append(Problem(cell("数值", r), None, "",
-                                    f"{what} 在 {tdisp} 中已有补充值 {old.get('value')!r}，本表为 {fill['value']!r}；"
+                                    f"{what} 在 {tdisp} 中已有补充值 {said(old.get('value'))}，本表为 {said(fill['value'])}；"
                                     "确认要替换请加 --force"))
     if problems:
         raise GmdocsError(f"补充表中的值与已导入的值不同，未导入（共 {len(problems)} 处）：", EXIT_BAD_INPUT, problems)
