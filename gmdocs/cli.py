@@ -724,7 +724,10 @@ def _load_app(path):
 def _app_files(paths) -> list:
     """The application files named, folders searched at any depth."""
     from .batch.run import find_files
-    files = find_files(list(paths))
+    skipped: list = []
+    files = find_files(list(paths), skipped=skipped)
+    for path, kind in skipped:
+        click.echo(f"已跳过 {path}：这是 gmdocs 生成的{kind}，不是申报数据", err=True)
     if not files:
         raise GmdocsError("没有找到申报数据文件（.yaml 或 .xlsx）：" + "、".join(str(p) for p in paths), EXIT_BAD_INPUT)
     return files
@@ -999,6 +1002,8 @@ def batch_cmd(ctx, paths, output, year, jobs, as_json, force):
         res = run_job(paths, output, _catalogue(ctx), year, jobs, ctx.find_root().obj.get("data_dir"), force,
                       as_json, progress, started)
     c = res.counts
+    for path, kind in res.skipped:
+        click.echo(f"已跳过 {path}：这是 gmdocs 生成的{kind}，不是申报数据", err=True)
     click.echo(f"已写入：{res.output}", err=as_json)
     click.echo(f"{c['applications']} 份：{c['applications'] - c['unreadable']} 份已评价（其中 {c['with_errors']} 份有错误），"
                f"{c['unreadable']} 份无法读取；检查发现 {c['findings']} 条；跨申报核对 {len(res.conflicts)} 条。", err=True)

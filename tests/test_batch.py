@@ -134,3 +134,25 @@ def test_summary_opens_in_libreoffice_calc(cli, tmp_path):
     from pypdf import PdfReader
     text = "".join(p.extract_text() or "" for p in PdfReader(str(pdf)).pages)
     assert "统一社会信用代码" in text
+
+
+def test_gmdocs_own_workbooks_in_the_folder_are_skipped_and_said(cli, tmp_path):
+    d = tmp_path / "申报"
+    d.mkdir()
+    shutil.copytree(EX / "证明材料", d / "证明材料")
+    shutil.copy(EX / "硅铁厂-申报数据.yaml", d)
+    shutil.copy(EX / "水泥厂-申报数据.xlsx", d)
+    assert cli("batch", str(d), "-o", str(d / "推荐汇总表.xlsx")).exit_code == 0
+    assert cli("build", str(d / "硅铁厂-申报数据.yaml"), "-o", str(d / "输出"), "--no-pdf").exit_code == 0
+    # run again over the same folder: last time's summary and the build's workbooks are not applications
+    r = cli("batch", str(d), "-o", str(d / "第二次.xlsx"), "--json")
+    assert r.exit_code == 0, r.output
+    js = as_json(r)
+    assert js["count"] == 2
+    assert sorted(s["kind"] for s in js["skipped"]) == ["推荐汇总表", "标准查新报告", "评价说明（内部）"]
+    assert "已跳过" in r.stderr and "不是申报数据" in r.stderr
+    r = cli("check", str(d))
+    assert r.exit_code == 0 and r.stderr.count("已跳过") == 4          # the second summary too
+    # named on its own, a workbook is read as what the user says it is
+    r = cli("check", str(d / "推荐汇总表.xlsx"))
+    assert r.exit_code == 2 and "基本信息" in r.stderr

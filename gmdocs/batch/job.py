@@ -19,6 +19,7 @@ class JobResult:
     counts: dict
     conflicts: list[Conflict] = field(default_factory=list)
     applications: list[dict] = field(default_factory=list)     # per application, when asked for (JSON)
+    skipped: list = field(default_factory=list)                # gmdocs' own workbooks found among them: (path, kind)
 
     @property
     def ok(self) -> bool:
@@ -29,7 +30,8 @@ class JobResult:
         return {"output": str(self.output), "year": self.year, "count": self.counts["applications"],
                 "applications": self.applications,
                 "conflicts": [{"severity": c.severity, "kind": c.kind, "message": c.message, "files": c.files}
-                              for c in self.conflicts]}
+                              for c in self.conflicts],
+                "skipped": [{"file": f, "kind": k} for f, k in self.skipped]}
 
 
 def first_year(files: list[Path]) -> int | None:
@@ -55,7 +57,8 @@ def run_job(paths: list[str | Path], output: str | Path, cat, year: int | None =
     out = Path(output)
     if out.exists() and not force:
         raise GmdocsError(f"输出文件已存在：{out}（如需覆盖请加 --force）", EXIT_BAD_INPUT)
-    files = find_files(list(paths), exclude=[out])
+    skipped: list = []
+    files = find_files(list(paths), exclude=[out], skipped=skipped)
     if not files:
         raise GmdocsError("没有找到申报数据文件（.yaml 或 .xlsx）：" + "、".join(str(p) for p in paths), EXIT_BAD_INPUT)
     started(len(files))
@@ -108,4 +111,5 @@ def run_job(paths: list[str | Path], output: str | Path, cat, year: int | None =
     camp_year = year or first_year(files)
     counts = write_summary(out, keep(iter_results(files, year, jobs, data_dir, progress, cat=cat)),
                            cat.campaigns.get(camp_year) if camp_year else None, camp_year, after, force)
-    return JobResult(out, state.get("year"), counts, state.get("conflicts", []), rows)
+    return JobResult(out, state.get("year"), counts, state.get("conflicts", []), rows,
+                     [(shown(str(x)), kind) for x, kind in skipped])

@@ -6,6 +6,8 @@ the caller gets a `progress(done, total)` callback.
 """
 from __future__ import annotations
 
+import re
+
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -31,9 +33,34 @@ class AppResult:
     info: dict = field(default_factory=dict)       # raw fields the cross-checks need (uscc, park, …)
 
 
-def find_files(paths: list[str | Path], exclude: list[Path] = ()) -> list[Path]:
+# gmdocs' own workbooks, told by their sheets: found in a folder of applications they are skipped, not "unreadable"
+OUTPUT_SHEETS = {"推荐汇总表": {"推荐汇总表", "检查发现"}, "评价说明（内部）": {"检查结果", "未核实的规则"},
+                 "标准查新报告": {"查新结果"}, "评价项目台账": {"评价项目台账"}}
+_SHEET_NAME = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]+)"')
+
+
+def gmdocs_output_kind(path: Path) -> str | None:
+    """Which of gmdocs' own workbooks `path` is (推荐汇总表, 评价说明（内部）, …), or None (read from the sheet names;
+    any file that cannot be read that way is left to the reader, which says what is wrong with it)."""
+    import html
+    import zipfile
+    try:
+        with zipfile.ZipFile(path) as z:
+            info = z.getinfo("xl/workbook.xml")
+            if info.file_size > 1_000_000:
+                return None
+            names = {html.unescape(m.decode("utf-8", "replace")) for m in _SHEET_NAME.findall(z.read(info))}
+    except (OSError, KeyError, zipfile.BadZipFile, RuntimeError, ValueError):
+        return None
+    if "基本信息" in names:
+        return None
+    return next((kind for kind, sheets in OUTPUT_SHEETS.items() if sheets <= names), None)
+
+
+def find_files(paths: list[str | Path], exclude: list[Path] = (), skipped: list | None = None) -> list[Path]:
     """Every application file under the given files and folders (any depth), sorted; Office lock files
-    (~$…) and hidden files skipped. A path that does not exist is an error naming it."""
+    (~$…) and hidden files skipped, and, inside folders, gmdocs' own workbooks (a 推荐汇总表 written there before:
+    listed in `skipped` as (path, kind)). A path that does not exist is an error naming it."""
     out: list[Path] = []
     skip = {Path(p).resolve() for p in exclude}
     for raw in paths:
@@ -44,6 +71,12 @@ def find_files(paths: list[str | Path], exclude: list[Path] = ()) -> list[Path]:
         for x in cands:
             if x.suffix.lower() not in APP_SUFFIXES or x.name.startswith(("~$", ".")) or x.resolve() in skip:
                 continue
+            if not p.is_file() and x.suffix.lower() == ".xlsx":
+                kind = gmdocs_output_kind(x)
+                if kind is not None:
+                    if skipped is not None:
+                        skipped.append((x, kind))
+                    continue
             out.append(x)
     seen, unique = set(), []
     for x in out:
