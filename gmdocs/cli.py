@@ -285,10 +285,10 @@ def _internal_error(exc: BaseException, argv: list[str]) -> None:
     exit 4. GMDOCS_DEBUG=1 shows the traceback instead."""
     from .errors import EXIT_INTERNAL, write_defect_report
     where = write_defect_report(exc, f"命令：gmdocs {' '.join(argv)}")
-    said = f"{type(exc).__name__}: {exc}".strip()
+    what = f"{type(exc).__name__}: {exc}".strip()
     tail = (f"详细信息已写入 {where}，报告问题时请附上此文件" if where is not None else
             "详细信息无法写入文件；设置环境变量 GMDOCS_DEBUG=1 再运行一次可直接显示")
-    click.echo(f"错误：gmdocs 内部错误（程序缺陷，不是您的输入有误）：{said[:300]}。{tail}。", err=True)
+    click.echo(f"错误：gmdocs 内部错误（程序缺陷，不是您的输入有误）：{what[:300]}。{tail}。", err=True)
     sys.exit(EXIT_INTERNAL)
 
 
@@ -317,6 +317,9 @@ class ChineseGroup(click.Group):
         except click.Abort:
             click.echo("已中断。", err=True)
             sys.exit(130)
+        except GmdocsError as err:               # outside a command's own handler (e.g. the group's options)
+            click.echo(f"错误：{err}", err=True)
+            sys.exit(err.exit_code)
         except Exception as exc:                 # a defect of gmdocs: no traceback for the user, a report file
             if os.environ.get("GMDOCS_DEBUG"):
                 raise
