@@ -164,6 +164,7 @@ def test_park_conditions_come_from_the_years_data(shipped_copy, tmp_path):
 
 @pytest.mark.parametrize("item,says", [
     ("{field: park_levl, one_of: [国家级], text: x}", "park_levl"),
+    ("{field: [park_level], one_of: [国家级], text: x}", "不是park申报数据"),
     ("{field: park_level, one_of: [特级], text: x}", "可选值"),
     ("{field: park_type, is: true, text: x}", "是/否字段"),
     ("{field: park_level, text: x}", "中的一项"),

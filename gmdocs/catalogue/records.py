@@ -316,7 +316,8 @@ def _eligibility(cf: Fields, category: str) -> Value | None:
             continue
         for k in set(item) - ELIGIBILITY_KEYS:
             bad(f"未知的键 {k!r}（可用：{'、'.join(sorted(ELIGIBILITY_KEYS))}）")
-        spec = specs.get(item.get("field"))
+        fid = item.get("field")
+        spec = specs.get(fid) if isinstance(fid, str) else None
         if spec is None:
             bad(f"field {item.get('field')!r} 不是{category}申报数据基本信息的字段（可用：{'、'.join(specs)}）")
             continue
