@@ -509,17 +509,6 @@ def catalogue():
     """数据目录：校验数据、列出缺失值。"""
 
 
-def _read_data_dir(ctx: click.Context, directory):
-    """The catalogue in DIRECTORY (default: the shipped standards/); a folder holding no gmdocs record is refused
-    rather than counted (`catalogue stats /tmp` would read every YAML file under it)."""
-    from .catalogue import read_catalogue
-    cat = read_catalogue(directory, data_dir=ctx.find_root().obj.get("data_dir"))
-    if directory is not None and next(cat.records(), None) is None:
-        raise GmdocsError(f"{directory} 不是 gmdocs 数据目录：其中没有 kind 为 standard、policy、rulebook、campaign 等的"
-                          "记录（随附的数据目录是项目中的 standards/）", EXIT_BAD_INPUT)
-    return cat
-
-
 @catalogue.command("validate", context_settings=CONTEXT)
 @click.argument("directory", required=False, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON。")
@@ -573,7 +562,8 @@ def catalogue_stats(ctx, directory, as_json):
       gmdocs catalogue stats --json
     """
     from .catalogue.stats import stats_text, tag_counts
-    cat = _read_data_dir(ctx, directory)
+    from .catalogue.load import read_data_directory
+    cat = read_data_directory(directory, data_dir=ctx.find_root().obj.get("data_dir"))
     counts = tag_counts(cat)
     if as_json:
         _echo_json({"root": str(cat.root), "files": len(cat.files), "problems": len(cat.problems), **counts})

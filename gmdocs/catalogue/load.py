@@ -122,3 +122,14 @@ def _under(file: str, root: Path) -> bool:
         return True
     except ValueError:
         return False
+
+
+def read_data_directory(directory, data_dir: str | os.PathLike | None = None) -> Catalogue:
+    """read_catalogue for a folder a user named (None: the shipped standards/); a folder holding no gmdocs record
+    is refused (GmdocsError, exit 2) rather than read as one with thousands of problems."""
+    from ..errors import EXIT_BAD_INPUT, GmdocsError
+    cat = read_catalogue(directory, data_dir=data_dir)
+    if directory is not None and next(cat.records(), None) is None:
+        raise GmdocsError(f"{directory} 不是 gmdocs 数据目录：其中没有 kind 为 standard、policy、rulebook、campaign 等的"
+                          "记录（随附的数据目录是项目中的 standards/）", EXIT_BAD_INPUT)
+    return cat
